@@ -1,0 +1,86 @@
+"""Solver speed, measured side by side in one run (on demand, never in tests).
+
+    python benchmarks/bench_solver.py [--quick]
+
+1. One arm, n = 3, 20 epochs per run, repeated: the seed post's own plain-Python
+   loop against armsim's ``solve()`` (full epoch records, packed into a Result)
+   and bare ``iter_epochs()``. Target: >= 100,000 epochs/s with full records.
+2. ``solve_batch`` for B = 100,000 arms, n = 3, 20 epochs, in arm-epochs/s, with
+   random start angles in [-90, 90] degrees (glibc's sin/cos take a slower path
+   for larger angles, so the post's small angles would flatter the number) and
+   with the post's angles tiled. Target: >= 15 million arm-epochs/s.
+Each figure is the best of several repeats (the least disturbed by the machine).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from math import cos, radians, sin
+
+import numpy as np
+
+import armsim
+
+
+# The seed post's program, verbatim in substance (three links, unit lengths).
+def calculate_pose(Y0, w1, w2, w3):
+    Y1 = Y0 + sin(w1)
+    Y2 = Y1 + sin(w2)
+    Y3 = Y2 + sin(w3)
+    return Y1, Y2, Y3
+
+
+def update_weights(Y0, w1, w2, w3):
+    Y1, Y2, Y3 = calculate_pose(Y0, w1, w2, w3)
+    dE_dY3 = -(Y0 - Y3)
+    eta = .075
+    return w1 - eta * dE_dY3 * cos(w1), w2 - eta * dE_dY3 * cos(w2), w3 - eta * dE_dY3 * cos(w3)
+
+
+def post_run():
+    w1, w2, w3 = radians(22), radians(-20), radians(14)
+    for _ in range(20):
+        w1, w2, w3 = update_weights(0, w1, w2, w3)
+    return calculate_pose(0, w1, w2, w3)
+
+
+def best_rate(work, units: float, repeats: int) -> float:
+    """Units per second of the fastest of ``repeats`` timings of ``work()``."""
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - t)
+    return units / best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    args = ap.parse_args()
+    runs, repeats = (200, 2) if args.quick else (2000, 5)
+    params = armsim.Params()            # the post's arm, 20 epochs
+
+    post = best_rate(lambda: [post_run() for _ in range(runs)], runs * 20, repeats)
+    full = best_rate(lambda: [armsim.solve(params) for _ in range(runs)], runs * 20, repeats)
+    bare = best_rate(lambda: [list(armsim.iter_epochs(params)) for _ in range(runs)], runs * 20, repeats)
+    long_params = params.with_(epochs=200_000)
+    long = best_rate(lambda: armsim.solve(long_params), 200_000, max(1, repeats // 2))
+    print("one arm, n = 3 (epochs per second)")
+    print(f"  post's plain-Python loop          {post:>12,.0f}")
+    print(f"  solve(), 20-epoch runs            {full:>12,.0f}   ratio to post {full / post:.3f}   target >= 100,000")
+    print(f"  iter_epochs(), 20-epoch runs      {bare:>12,.0f}")
+    print(f"  solve(), one 200,000-epoch run    {long:>12,.0f}")
+
+    B, epochs = 100_000, 20
+    rng = np.random.default_rng(0)
+    random_angles = rng.uniform(-90, 90, (B, 3))
+    post_angles = np.tile(params.angles_deg, (B, 1))
+    print(f"solve_batch, B = {B:,}, n = 3, {epochs} epochs (million arm-epochs per second; target >= 15)")
+    for name, angles in (("random angles in [-90, 90]", random_angles), ("the post's angles, tiled", post_angles)):
+        rate = best_rate(lambda: armsim.solve_batch(angles, eta=0.075, epochs=epochs), B * epochs, repeats)
+        print(f"  {name:32s}  {rate / 1e6:10.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from armsim import Params, solve
+from armsim.cli import main
+
+from .test_solvers import POST_FINAL, POST_START
+
+
+def run_cli(capsys, *args):
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_solve_prints_the_posts_two_lines_first(capsys):
+    code, out, _ = run_cli(capsys, "solve")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "(0.374606593415912, 0.0325864500902433, 0.274508345689911)"
+    assert lines[1] == "(0.2852955778665301, -0.14244640527322044, 0.0029191436234602963)"
+    assert lines[2].startswith("final error 4.2607e-06 after 20 epochs: max_epochs")
+
+
+def test_json_is_strict_and_complete(capsys):
+    code, out, _ = run_cli(capsys, "solve", "--json")
+    doc = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
+    assert code == 0 and doc["status"] == "max_epochs" and doc["epochs_run"] == 20
+    assert tuple(doc["start"]["y"]) == POST_START and tuple(doc["final"]["y"]) == POST_FINAL
+    assert doc["errors"] == solve(Params()).errors.tolist()
+    assert doc["start"]["angles_deg"] == [22.0, -20.0, 14.0]
+    assert Params.from_dict(doc["params"]) == Params()
+
+
+def test_diverging_eta_is_a_result_not_an_error(capsys):
+    code, out, err = run_cli(capsys, "solve", "--eta", "50", "--json")
+    doc = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
+    assert code == 0 and err == ""
+    assert doc["status"] == "diverged" and doc["epochs_run"] == len(doc["errors"]) - 1 == 1
+
+
+def test_every_flag_reaches_the_run(capsys):
+    args = ["solve", "--json", "--angles", "10", "-1e1", "--lengths", "2", ".5", "--base", "-0.25", "--target",
+            "0.5", "--eta", "0.2", "--epochs", "7", "--tol", "1e-30", "--learner", "hotcold"]
+    doc = json.loads(run_cli(capsys, *args)[1])
+    assert doc["params"] == Params(angles_deg=(10, -10), lengths=(2, 0.5), base=-0.25, target=0.5, eta=0.2,
+                                   epochs=7, tol=1e-30, learner="hotcold").to_dict()
+
+
+BAD = [
+    (["--eta", "abc"], "--eta"), (["--eta", "nan"], "--eta"), (["--eta", "inf"], "--eta"),
+    (["--eta", "-inf"], "--eta"), (["--eta", "0"], "--eta"), (["--eta", "-0.5"], "--eta"),
+    (["--eta"], "--eta"), (["--epochs", "-1"], "--epochs"), (["--epochs", "2.5"], "--epochs"),
+    (["--epochs", "1e3"], "--epochs"), (["--epochs", "10000000000"], "--epochs"), (["--epochs", "x"], "--epochs"),
+    (["--angles"], "--angles"), (["--angles", "1", "two"], "--angles"), (["--angles", "NaN"], "--angles"),
+    (["--angles", "1e400"], "--angles"), (["--lengths", "1", "1"], "--lengths"),
+    (["--lengths", "1", "0", "1"], "--lengths"), (["--lengths", "1", "-2", "1"], "--lengths"),
+    (["--base", "1e9"], "--base"), (["--base", "--eta"], "--base"), (["--target", "inf"], "--target"),
+    (["--tol", "-1"], "--tol"), (["--learner", "newton"], "--learner"), (["--bogus"], "--bogus"),
+    (["--angles", *["1"] * 1001], "--angles"), (["--angles", *["1"] * 100, "--epochs", "1000000"], "--epochs"),
+]
+
+
+@pytest.mark.parametrize("args, names", BAD, ids=[" ".join(a)[:40] for a, _ in BAD])
+def test_bad_input_exits_2_with_one_line_naming_the_argument(capsys, args, names):
+    code, out, err = run_cli(capsys, "solve", *args)
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and out == ""
+    assert last.startswith("armsim solve: error: ") and names in last
+    assert "Traceback" not in err and all(ln.startswith(("usage:", " ")) for ln in err.strip().splitlines()[:-1])
+
+
+def test_bad_input_in_a_real_process_has_no_traceback():
+    proc = subprocess.run([sys.executable, "-m", "armsim", "solve", "--eta", "nan"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "armsim solve: error: argument --eta: must be a finite number, got 'nan'"
+
+
+def test_core_and_solve_import_no_qt():
+    code = ("import sys, armsim, armsim.cli, armsim.kinematics, armsim.solvers, armsim.model;"
+            "armsim.cli.main(['solve', '--json']);"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')];"
+            "assert not bad, bad")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "max_epochs"

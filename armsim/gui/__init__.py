@@ -1,0 +1,1 @@
+"""Everything that imports PySide6 or pyqtgraph lives here, and nothing else does."""

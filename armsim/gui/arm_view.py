@@ -1,0 +1,157 @@
+"""The arm canvas: base, dashed target line, red start pose, green current pose, fading trail.
+
+Every plot item is created once and fed with ``setData`` (DESIGN.md: never clear
+and re-add per frame). The trail is a fixed ring of line items, so what is
+drawn stays bounded however long the run.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from ..kinematics import forward
+from ..model import Params
+from .style import LIGHT, Theme
+
+TRAIL_LENGTH = 16
+
+
+def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The polyline of a pose: the base then joints 1..n."""
+    x, y = forward(np.asarray(angles, dtype=float), np.asarray(params.lengths), params.base)
+    return np.concatenate(([0.0], x)), np.concatenate(([params.base], y))
+
+
+class ArmView(pg.PlotWidget):
+    """Draws one arm; :meth:`set_params` frames it, :meth:`show_pose` moves the green pose."""
+
+    def __init__(self, parent=None, theme: Theme = LIGHT):
+        super().__init__(parent, background=theme.background)
+        self.theme = theme
+        self.params: Params | None = None
+        item = self.getPlotItem()
+        item.setAspectLocked(True, 1.0)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setLabel("bottom", "x")
+        item.setLabel("left", "lateral position Y")
+        item.addLegend(offset=(10, 10))
+        self.target_line = pg.InfiniteLine(angle=0, movable=False)
+        item.addItem(self.target_line)
+        self.trail = deque(pg.PlotDataItem() for _ in range(TRAIL_LENGTH))
+        for t in self.trail:
+            item.addItem(t)
+        self.start_curve = item.plot(name="start pose")
+        self.final_curve = item.plot(name="current / final pose")
+        self.base_marker = item.plot(name="base")
+        self.target_label = pg.TextItem(anchor=(0, 1))
+        item.addItem(self.target_label)
+        self._bounds = None
+        self._shown = None          # angles of the green pose, pushed onto the trail when it moves
+        self.apply_theme(theme)
+
+    # -- look ---------------------------------------------------------------------------
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setBackground(theme.background)
+        t = theme
+        self.target_line.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7), Qt.DashLine))
+        self.start_curve.setPen(t.pen(t.start, style=t.start_style))
+        self.start_curve.setSymbol("o")
+        self.start_curve.setSymbolSize(t.joint_size)
+        self.start_curve.setSymbolBrush(t.brush(t.start))
+        self.start_curve.setSymbolPen(t.pen(t.start, 1))
+        self.final_curve.setPen(t.pen(t.final))
+        self.final_curve.setSymbol("o")
+        self.final_curve.setSymbolSize(t.joint_size)
+        self.final_curve.setSymbolBrush(t.brush(t.final))
+        self.final_curve.setSymbolPen(t.pen(t.final, 1))
+        self.base_marker.setPen(None)
+        self.base_marker.setSymbol("s")
+        self.base_marker.setSymbolSize(t.joint_size * 1.6)
+        self.base_marker.setSymbolBrush(t.brush(t.base))
+        self.target_label.setColor(t.target)
+        font = self.target_label.textItem.font()
+        font.setPixelSize(t.font_px)
+        self.target_label.setFont(font)
+        for i, item in enumerate(self.trail):
+            item.setPen(t.pen(t.final, max(1.0, t.line_width / 2), alpha=110))
+        axis_font = self.font()
+        axis_font.setPixelSize(t.font_px)
+        for name in ("bottom", "left"):
+            axis = self.getPlotItem().getAxis(name)
+            axis.setTickFont(axis_font)
+            axis.setPen(t.foreground)
+            axis.setTextPen(t.foreground)
+            axis.label.setFont(axis_font)
+            axis.enableAutoSIPrefix(False)
+        legend = self.getPlotItem().legend
+        legend.setLabelTextSize(f"{t.font_px}px")
+        legend.setLabelTextColor(t.foreground)
+
+    # -- content ------------------------------------------------------------------------
+    def set_params(self, params: Params) -> None:
+        """A new arm or start pose: draw the red start, clear the run, frame the view."""
+        self.params = params
+        x, y = pose_points(np.radians(params.angles_deg), params)
+        self.start_curve.setData(x, y)
+        self.base_marker.setData([0.0], [params.base])
+        self.target_line.setValue(params.goal)
+        self.target_label.setText(f"target {params.goal:g}")
+        self.clear_run()
+        self._bounds = None
+        self._include(x, np.append(y, params.goal))
+
+    def clear_run(self) -> None:
+        self._shown = None
+        self.final_curve.setData([], [])
+        for item in self.trail:
+            item.setData([], [])
+
+    def show_pose(self, angles: np.ndarray, trail: tuple = ()) -> None:
+        """Move the green pose to ``angles``; the pose it leaves and the frame's
+        intermediate poses (``trail``, oldest first, ending with ``angles``) join the fading trail."""
+        behind = ([self._shown] if self._shown is not None else []) + list(trail[:-1])
+        for a in behind[-TRAIL_LENGTH:]:
+            self._push_trail(a)
+        self._shown = angles
+        x, y = pose_points(angles, self.params)
+        if np.isfinite(x).all() and np.isfinite(y).all():     # divergence never draws garbage
+            self.final_curve.setData(x, y)
+            self._include(x, y)
+
+    def _push_trail(self, angles: np.ndarray) -> None:
+        oldest = self.trail.popleft()
+        x, y = pose_points(angles, self.params)
+        oldest.setData(x, y)
+        self.trail.append(oldest)
+        n = len(self.trail)
+        for i, item in enumerate(self.trail):       # newest most opaque
+            item.setOpacity((i + 1) / n)
+
+    def _include(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Grow the view (never shrink it mid-run) so these points show, with a margin.
+
+        Framing follows the poses rather than the whole reachable disc, so a near-horizontal
+        arm fills the canvas; the view only moves when a pose would leave it.
+        """
+        lo = np.array([x.min(), y.min()])
+        hi = np.array([x.max(), y.max()])
+        pad = 0.12 * self.params.reach
+        if self._bounds is not None:
+            old_lo, old_hi = self._bounds
+            if (lo >= old_lo).all() and (hi <= old_hi).all():
+                return
+            lo, hi = np.minimum(lo - pad, old_lo), np.maximum(hi + pad, old_hi)
+        else:
+            r = self.params.reach
+            centre = (lo + hi) / 2
+            half = np.maximum((hi - lo) / 2 + pad, 0.35 * r)     # never a sliver
+            lo, hi = centre - half, centre + half
+        self._bounds = (lo, hi)
+        self.target_label.setPos(lo[0], self.params.goal)
+        self.getPlotItem().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

@@ -1,0 +1,117 @@
+"""The error curve: error per epoch, live, with a log-scale toggle, a current-epoch marker and a hover readout.
+
+Errors arrive in frames and are appended to one preallocated array (its size is
+the run's epoch budget), so a 100,000-epoch run costs one array, not a list of
+floats; pyqtgraph's peak downsampling and clip-to-view keep the drawing cheap.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from .style import LIGHT, Theme
+
+# Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
+LOG_FLOOR = 1e-300
+
+
+class ErrorPlot(pg.PlotWidget):
+    """Error against epoch for the current run."""
+
+    def __init__(self, parent=None, theme: Theme = LIGHT):
+        super().__init__(parent, background=theme.background)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setLabel("bottom", "epoch")
+        item.setLabel("left", "error E")
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        self.curve = item.plot()
+        self.marker = pg.ScatterPlotItem()
+        self.cursor = pg.InfiniteLine(angle=90, movable=False)
+        item.addItem(self.cursor)
+        item.addItem(self.marker)
+        self.readout = pg.TextItem(anchor=(1, 0))
+        item.addItem(self.readout, ignoreBounds=True)
+        self.errors = np.empty(0)
+        self.count = 0
+        self.current = 0
+        self.log = False
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        t = theme
+        self.setBackground(t.background)
+        self.curve.setPen(t.pen(t.error))
+        self.marker.setPen(t.pen(t.final, 2))
+        self.marker.setBrush(t.brush(t.final))
+        self.marker.setSize(t.joint_size * 1.2)
+        self.cursor.setPen(t.pen(t.foreground, 1, Qt.DotLine))
+        self.readout.setColor(t.foreground)
+        font = self.font()
+        font.setPixelSize(t.font_px)
+        self.readout.setFont(font)
+        for name in ("bottom", "left"):
+            axis = self.getPlotItem().getAxis(name)
+            axis.setTickFont(font)
+            axis.setPen(t.foreground)
+            axis.setTextPen(t.foreground)
+            axis.label.setFont(font)
+            axis.enableAutoSIPrefix(False)
+
+    # -- data ---------------------------------------------------------------------------
+    def reset(self, capacity: int) -> None:
+        """Empty the curve and make room for ``capacity`` epochs (plus the start)."""
+        self.errors = np.empty(capacity + 1)
+        self.count = self.current = 0
+        self.curve.setData([], [])
+        self.marker.setData([], [])
+        self.cursor.setValue(0)
+        self.readout.setText("")
+
+    def append(self, first: int, errors: np.ndarray) -> None:
+        """Errors of epochs ``first .. first+len-1`` (a frame from the worker)."""
+        end = first + len(errors)
+        self.errors[first:end] = errors
+        self.count = max(self.count, end)
+        self.current = end - 1
+        self._redraw()
+
+    def set_history(self, errors: np.ndarray) -> None:
+        """Replace everything with a finished run's errors."""
+        self.reset(len(errors) - 1)
+        self.append(0, np.asarray(errors, dtype=float))
+
+    def set_log(self, on: bool) -> None:
+        self.log = bool(on)
+        self.getPlotItem().setLogMode(False, self.log)
+        self._redraw()
+
+    def _shown(self, values: np.ndarray) -> np.ndarray:
+        return np.maximum(values, LOG_FLOOR) if self.log else values
+
+    def _redraw(self) -> None:
+        n = self.count
+        if n == 0:
+            return
+        shown = self._shown(self.errors[:n])
+        self.curve.setData(np.arange(n), shown)
+        self.marker.setData([self.current], [shown[self.current]])
+        self.cursor.setValue(self.current)
+
+    # -- hover readout --------------------------------------------------------------------
+    def _hover(self, pos) -> None:
+        box = self.getPlotItem().vb
+        if self.count == 0 or not self.sceneBoundingRect().contains(pos):
+            self.readout.setText("")
+            return
+        x = box.mapSceneToView(pos).x()
+        j = int(np.clip(round(x), 0, self.count - 1))
+        self.readout.setText(f"epoch {j}\nE = {self.errors[j]:.6g}")
+        (x0, x1), (y0, y1) = box.viewRange()
+        self.readout.setPos(x1, y1)

@@ -1,0 +1,215 @@
+"""The main window: arm canvas and error curve side by side, controls in a dock, run buttons and readout.
+
+It wires the control panel, the two plots and the run controller together and
+keeps one rule: the plots always show the start pose of the current setup and,
+if there is one, the run of exactly that setup. Changing the arm's shape
+during a run stops it and resets; changing eta does not (the run uses it from
+its next epoch).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QByteArray
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QToolBar, QVBoxLayout, QWidget)
+
+from ..model import Params, ParamError
+from ..solvers import Result
+from .arm_view import ArmView
+from .controls import ControlPanel
+from .error_plot import ErrorPlot
+from .worker import Frame, RunController
+
+class MainWindow(QMainWindow):
+    def __init__(self, params: Params | None = None):
+        super().__init__()
+        self.setWindowTitle("armsim: gradient descent on an n-link arm")
+        self.controller = RunController(self)
+        self.result: Result | None = None
+        self.params: Params | None = None
+        self.epoch_shown = 0
+
+        self.arm_view = ArmView()
+        self.error_plot = ErrorPlot()
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(self.arm_view)
+        splitter.addWidget(self.error_plot)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.readout = QLabel()
+        self.readout.setObjectName("readout")
+        self.readout.setTextFormat(Qt.RichText)
+        self.readout.setWordWrap(True)
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.readout)
+        self.setCentralWidget(centre)
+
+        self.controls = ControlPanel(params or Params())
+        self.dock = QDockWidget("Controls", self)
+        self.dock.setObjectName("controls")
+        self.dock.setWidget(self.controls)
+        self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+
+        self._build_actions()
+        self.controls.shapeChanged.connect(self.reset)
+        self.controls.etaChanged.connect(self._eta_changed)
+        self.controls.speedChanged.connect(self.controller.set_speed)
+        self.controller.set_speed(self.controls.speed_value())
+        self.controller.frame.connect(self._on_frame)
+        self.controller.finished.connect(self._on_finished)
+        self.controller.failed.connect(self._on_failed)
+        self.controller.stateChanged.connect(self._update_actions)
+        self.resize(1500, 850)
+        self.reset()
+
+    # -- actions ------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text, keys, tip, slot):
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setToolTip(f"{tip} ({' or '.join(keys)})")
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.run_action = action("Run", ["Space"], "run from the start pose, or pause / resume a run", self.run_or_pause)
+        self.pause_action = action("Pause", ["P"], "pause or resume the run", self.pause_or_resume)
+        self.step_action = action("Step", ["Right", "S"], "exactly one epoch", self.step)
+        self.reset_action = action("Reset", ["R"], "stop and go back to the start pose", self.reset)
+        self.log_action = QAction("Log-scale error", self, checkable=True)
+        self.log_action.setShortcut(QKeySequence("L"))
+        self.log_action.setToolTip("show the error on a logarithmic axis (L)")
+        self.log_action.toggled.connect(self.error_plot.set_log)
+        bar = QToolBar("Run")
+        bar.setObjectName("runbar")
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for a in (self.run_action, self.pause_action, self.step_action, self.reset_action, self.log_action):
+            bar.addAction(a)
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        self.toolbar = bar
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.Quit)
+        quit_action.triggered.connect(self.close)
+        run_menu = menu.addMenu("&Run")
+        for a in (self.run_action, self.pause_action, self.step_action, self.reset_action):
+            run_menu.addAction(a)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.log_action)
+        view_menu.addAction(self.dock.toggleViewAction())
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
+
+    def _update_actions(self, state: str | None = None) -> None:
+        state = state or self.controller.state
+        self.pause_action.setText("Resume" if state == "paused" else "Pause")
+        self.pause_action.setEnabled(state != "idle")
+        self.run_action.setText("Pause" if state == "running" else ("Resume" if state == "paused" else "Run"))
+        ok = self.params is not None
+        self.run_action.setEnabled(ok)
+        self.step_action.setEnabled(ok)
+
+    # -- commands -----------------------------------------------------------------------
+    def run_or_pause(self) -> None:
+        state = self.controller.state
+        if state == "running":
+            self.controller.pause()
+        elif state == "paused":
+            self.controller.resume()
+        elif self.params is not None:
+            self._start(paused=False)
+
+    def pause_or_resume(self) -> None:
+        if self.controller.state == "running":
+            self.controller.pause()
+        elif self.controller.state == "paused":
+            self.controller.resume()
+
+    def step(self) -> None:
+        """One epoch: from idle it starts a paused run; a running run pauses instead."""
+        state = self.controller.state
+        if state == "paused":
+            self.controller.step()
+        elif state == "running":
+            self.controller.pause()
+        elif self.params is not None:
+            if self.result is not None and self.result.status != "stopped":
+                self._clear_run()
+            self._start(paused=True, steps=1)
+
+    def reset(self) -> None:
+        """Stop any run and show the start pose of the current setup."""
+        self.controller.stop()
+        try:
+            self.params = self.controls.params()
+        except ParamError as e:
+            self.params = None
+            self._say(f"<b>Cannot run:</b> {e.field}: {e.rule}")
+            self._update_actions()
+            return
+        self.arm_view.set_params(self.params)
+        self._clear_run()
+        self._say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
+                  "Press <b>Space</b> to run, <b>→</b> to step.")
+        self._update_actions()
+
+    def _clear_run(self) -> None:
+        self.result = None
+        self.epoch_shown = 0
+        self.arm_view.clear_run()
+        self.error_plot.reset(self.params.epochs)
+
+    def _start(self, paused: bool, steps: int = 0) -> None:
+        self.params = self.params.with_(eta=self.controls.eta)
+        self._clear_run()
+        self.controller.start(self.params, paused=paused, steps=steps)
+
+    def _eta_changed(self, eta: float) -> None:
+        self.controller.eta = eta        # a running worker reads it before its next epoch
+        if self.params is not None and not self.controller.active:
+            self.params = self.params.with_(eta=eta)
+
+    # -- from the run -------------------------------------------------------------------
+    def _on_frame(self, frame: Frame) -> None:
+        self.error_plot.append(frame.first, frame.errors)
+        self.arm_view.show_pose(frame.last.angles, frame.trail)
+        self.epoch_shown = frame.last.index
+        rec = frame.last
+        state = "paused" if self.controller.state == "paused" else "running"
+        grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
+        eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
+        self._say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+
+    def _on_finished(self, result: Result) -> None:
+        self.result = result
+        self.error_plot.set_history(result.errors)
+        self.arm_view.show_pose(result.angles[-1])
+        self.epoch_shown = result.epochs_run
+        colour = "#b00020" if result.status == "diverged" else "#1b5e20"
+        self._say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
+                  f"error {result.errors[-1]:.6g}")
+        self._update_actions()
+
+    def _on_failed(self, message: str) -> None:
+        self._say(f"<b style='color:#b00020'>The solver stopped with an internal error:</b> {message}")
+        self._update_actions()
+
+    def _say(self, html: str) -> None:
+        self.readout.setText(html)
+
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                "Space: run / pause / resume\nRight or S: step one epoch\nR: reset\n"
+                                "P: pause / resume\nL: log-scale error\nCtrl+Q: quit")
+
+    # -- lifetime -----------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        self.controller.stop()          # first: no thread may outlive the window
+        super().closeEvent(event)

@@ -1,0 +1,40 @@
+"""Colours, pens and sizes shared by the plots, in one place so themes and presentation mode can swap them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Everything visual the plots draw with. Widths are in pixels (cosmetic pens)."""
+
+    background: str = "#ffffff"
+    foreground: str = "#202020"
+    start: str = "#d62728"             # red: the start pose (the post's convention)
+    final: str = "#2ca02c"             # green: the current / final pose
+    target: str = "#1f3fbf"
+    base: str = "#202020"
+    error: str = "#1f3fbf"
+    line_width: float = 3.0
+    joint_size: float = 11.0
+    font_px: int = 15
+    start_style: Qt.PenStyle = Qt.DashLine   # differs from the final pose by style as well as colour
+
+    def pen(self, colour: str, width: float | None = None, style=Qt.SolidLine, alpha: int = 255):
+        c = pg.mkColor(colour)
+        c.setAlpha(alpha)
+        return pg.mkPen(c, width=self.line_width if width is None else width, style=style)
+
+    def brush(self, colour: str, alpha: int = 255):
+        c = pg.mkColor(colour)
+        c.setAlpha(alpha)
+        return pg.mkBrush(c)
+
+
+LIGHT = Theme()
+# Okabe-Ito vermillion and bluish green-free pair: orange start, blue final, safe for red-green colour blindness.
+COLOUR_SAFE = replace(LIGHT, start="#d55e00", final="#0072b2", target="#222222", error="#0072b2")
+PRESENTATION_SCALE = dict(line_width=5.0, joint_size=18.0, font_px=26)

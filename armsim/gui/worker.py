@@ -101,7 +101,7 @@ class SolverWorker(QObject):
         history = History(self.params)
         controller, gate = self._controller, self._gate
         pending: list[Epoch] = []
-        last_emit = 0.0
+        last_emit = time.perf_counter()
 
         def flush() -> None:
             nonlocal pending, last_emit
@@ -115,11 +115,11 @@ class SolverWorker(QObject):
         for rec in iter_epochs(self.params, eta=lambda _j: controller.eta):
             history.add(rec)
             pending.append(rec)
-            if rec.status or gate.paused or time.perf_counter() - last_emit >= FRAME_INTERVAL:
+            if rec.status or time.perf_counter() - last_emit >= FRAME_INTERVAL:
                 flush()
             if rec.status:
                 return history.result()
-            if not gate.wait_turn(on_block=flush):
+            if not gate.wait_turn(on_block=flush):      # a paused run shows every epoch it reached
                 return stopped()
             if controller.delay and not gate.paused and gate.stop.wait(controller.delay):
                 return stopped()
@@ -145,6 +145,8 @@ class RunController(QObject):
     failed = Signal(str)
     stateChanged = Signal(str)       # "idle", "running", "paused"
 
+    live_threads: set = set()       # every solver QThread not yet joined, across controllers (tests check it)
+
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.eta = 0.075             # read by the worker before every epoch (a float: atomic to swap)
@@ -169,6 +171,7 @@ class RunController(QObject):
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
+        RunController.live_threads.add(self._thread)
         self._set_state("paused" if paused else "running")
 
     def pause(self) -> None:
@@ -232,6 +235,7 @@ class RunController(QObject):
         self.failed.emit(message)
 
     def _teardown(self) -> None:
+        RunController.live_threads.discard(self._thread)
         self._worker.deleteLater()
         self._thread.deleteLater()
         self._thread = self._worker = self._gate = None

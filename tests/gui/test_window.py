@@ -1,0 +1,160 @@
+"""The window driven as a user would: Run, Pause, Step, Reset, live eta, shape changes."""
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
+
+from armsim import Params, iter_epochs, solve
+from armsim.gui.arm_view import pose_points
+
+FAST = math.inf
+
+
+def click(qtbot, window, action):
+    qtbot.mouseClick(window.toolbar.widgetForAction(action), Qt.LeftButton)
+
+
+def run_to_end(qtbot, window, timeout=10_000):
+    with qtbot.waitSignal(window.controller.finished, timeout=timeout) as blocker:
+        click(qtbot, window, window.run_action)
+    return blocker.args[0]
+
+
+def curve(item):
+    x, y = item.getData()
+    return np.asarray([] if x is None else x, float), np.asarray([] if y is None else y, float)
+
+
+def test_green_final_pose_equals_the_core_result(qtbot, make_window):
+    params = Params(angles_deg=(10, 15, 10), lengths=(1.0, 0.5, 1.5), base=0.2, target=-0.3, eta=0.1, epochs=40)
+    window = make_window(params, speed=FAST)
+    result = run_to_end(qtbot, window)
+    expected = solve(params)
+    assert result.status == expected.status and np.array_equal(result.errors, expected.errors)
+    x, y = curve(window.arm_view.final_curve)
+    ex, ey = pose_points(expected.angles[-1], params)
+    assert np.array_equal(x, ex) and np.array_equal(y, ey)
+    sx, sy = curve(window.arm_view.start_curve)
+    assert np.array_equal(sy, pose_points(np.radians(params.angles_deg), params)[1])
+    ecx, ecy = curve(window.error_plot.curve)
+    assert np.array_equal(ecy, expected.errors) and len(ecx) == expected.epochs_run + 1
+
+
+def test_canvas_pixels_show_red_start_and_green_final(qtbot, make_window):
+    window = make_window(Params(), speed=FAST)
+    run_to_end(qtbot, window)
+    view = window.arm_view
+    image = view.grab().toImage()
+    vb = view.getPlotItem().vb
+
+    def colour_near(x, y):
+        p = view.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+        return [QColor(image.pixel(p.x() + dx, p.y() + dy)) for dx in range(-2, 3) for dy in range(-2, 3)]
+
+    fx, fy = curve(view.final_curve)
+    sx, sy = curve(view.start_curve)
+    assert any(c.green() > 120 and c.red() < 100 and c.blue() < 100 for c in colour_near(fx[2], fy[2]))
+    assert any(c.red() > 180 and c.green() < 100 and c.blue() < 100 for c in colour_near(sx[2], sy[2]))
+
+
+def test_step_advances_exactly_one_epoch_and_matches_the_core(qtbot, make_window):
+    window = make_window(Params())
+    records = list(iter_epochs(Params()))
+    frames = []
+    window.controller.frame.connect(frames.append)
+    for j in (1, 2, 3):
+        click(qtbot, window, window.step_action)
+        qtbot.waitUntil(lambda: window.epoch_shown == j, timeout=5000)
+        assert frames[-1].last.index == j
+        assert np.array_equal(frames[-1].last.angles, records[j].angles)
+        qtbot.wait(150)                     # no further epoch arrives while paused
+        assert window.epoch_shown == j and window.error_plot.count == j + 1
+    assert window.controller.state == "paused"
+
+
+def test_pause_holds_and_resume_continues_to_the_same_end(qtbot, make_window):
+    params = Params(epochs=60)
+    window = make_window(params, speed=50)
+    click(qtbot, window, window.run_action)
+    qtbot.waitUntil(lambda: window.epoch_shown >= 5, timeout=5000)
+    click(qtbot, window, window.pause_action)
+    assert window.controller.state == "paused"
+    qtbot.wait(100)
+    held = window.epoch_shown
+    qtbot.wait(300)
+    assert window.epoch_shown == held < 60
+    with qtbot.waitSignal(window.controller.finished, timeout=10_000) as blocker:
+        click(qtbot, window, window.pause_action)              # Resume
+    assert np.array_equal(blocker.args[0].errors, solve(params).errors)
+
+
+def test_reset_restores_the_start(qtbot, make_window):
+    window = make_window(Params(), speed=FAST)
+    run_to_end(qtbot, window)
+    click(qtbot, window, window.reset_action)
+    assert curve(window.arm_view.final_curve)[0].size == 0
+    assert window.error_plot.count == 0 and window.result is None and window.controller.state == "idle"
+    assert np.array_equal(curve(window.arm_view.start_curve)[1], pose_points(np.radians((22, -20, 14)), Params())[1])
+
+
+def test_raising_eta_mid_run_takes_effect_and_shows_divergence(qtbot, make_window):
+    window = make_window(Params(epochs=2000), speed=50)
+    click(qtbot, window, window.run_action)
+    qtbot.waitUntil(lambda: window.epoch_shown >= 3, timeout=5000)
+    with qtbot.waitSignal(window.controller.finished, timeout=10_000) as blocker:
+        window.controls.set_eta(50.0)
+    result = blocker.args[0]
+    assert result.status == "diverged" and result.etas[-1] == 50.0 and result.etas[0] == 0.075
+    assert "diverged" in window.readout.text()
+    for item in (window.arm_view.final_curve, window.error_plot.curve):
+        x, y = curve(item)
+        assert np.isfinite(x).all() and np.isfinite(y).all()
+
+
+def test_changing_the_arm_during_a_run_stops_and_resets(qtbot, make_window):
+    window = make_window(Params(epochs=100_000), speed=100)
+    click(qtbot, window, window.run_action)
+    qtbot.waitUntil(lambda: window.epoch_shown >= 2, timeout=5000)
+    window.controls.rows[0].slider.setValue(450)           # 45 degrees
+    assert window.controller.state == "idle" and window.result is None
+    assert window.params.angles_deg[0] == 45.0
+    assert curve(window.arm_view.final_curve)[0].size == 0
+    assert curve(window.arm_view.start_curve)[1][1] == pytest.approx(math.sin(math.radians(45)))
+
+
+def test_moving_a_start_angle_while_idle_redraws_the_red_pose(qtbot, make_window):
+    window = make_window(Params())
+    window.controls.rows[1].spin.setValue(-60.0)
+    y = curve(window.arm_view.start_curve)[1]
+    assert y[2] == pytest.approx(math.sin(math.radians(22)) + math.sin(math.radians(-60)))
+
+
+def test_garbage_eta_is_refused_with_a_message(qtbot, make_window):
+    window = make_window(Params())
+    entry = window.controls.eta_entry
+    for text in ("abc", "-1", "0", "nan", "inf", "1e400", ""):
+        entry.setText(text)
+        entry.editingFinished.emit()
+        assert window.controls.eta == 0.075
+        assert window.controls.eta_problem.isVisibleTo(window.controls) and "eta" in window.controls.eta_problem.text()
+    entry.setText("2e-3")
+    entry.editingFinished.emit()
+    assert window.controls.eta == 0.002 and not window.controls.eta_problem.isVisibleTo(window.controls)
+
+
+def test_log_scale_shows_a_run_that_reaches_zero_error(qtbot, make_window):
+    window = make_window(Params(angles_deg=(0.0, 0.0), epochs=5), speed=FAST)   # error is exactly 0 throughout
+    window.log_action.setChecked(True)
+    run_to_end(qtbot, window)
+    assert np.isfinite(curve(window.error_plot.curve)[1]).all()
+
+
+def test_hover_readout_names_epoch_and_error(qtbot, make_window):
+    window = make_window(Params(), speed=FAST)
+    run_to_end(qtbot, window)
+    plot = window.error_plot
+    scene_pos = plot.getPlotItem().vb.mapViewToScene(QPointF(5, plot.errors[5]))
+    plot._hover(scene_pos)
+    assert plot.readout.toPlainText() == f"epoch 5\nE = {plot.errors[5]:.6g}"

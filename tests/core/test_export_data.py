@@ -1,0 +1,234 @@
+"""History exports: CSV and strict JSON that carry the core's own numbers, written atomically."""
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from armsim import export_data
+from armsim.atomic import atomic_open, atomic_write
+from armsim.export_data import history_header, history_rows, write_csv, write_json
+from armsim.model import Params
+from armsim.solvers import History, Result, iter_epochs, solve
+
+RUNS = {
+    "post": Params(),
+    "diverged": Params(eta=50),
+    "lengths-target-hotcold": Params(angles_deg=(10, 80, -45), lengths=(0.5, 2.0, 1.5), base=0.3, target=0.7,
+                                     learner="hotcold", epochs=60),
+    "one-link": Params(angles_deg=(33.0,), eta=0.5, epochs=15),
+    "twelve-links": Params(angles_deg=tuple(range(-55, 65, 10)), lengths=tuple(0.1 * k for k in range(1, 13)),
+                           epochs=40),
+    "no-epochs": Params(epochs=0),
+    "converged": Params(tol=1e-4, epochs=1000),
+}
+
+
+def reject_constant(name):
+    raise AssertionError(f"non-strict JSON constant {name}")
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def check_row_against_core(cells, result, j):
+    """Every value of epoch j's row is the core's record of epoch j, bit for bit."""
+    rec, n = result.epoch(j), result.params.n_links
+    x, y = result.positions(j)
+    num = [None if c in ("", None) else float(c) for c in cells]
+    assert int(cells[0]) == rec.index == j
+    assert num[2] == rec.error == result.errors[j]
+    assert num[3:3 + 4 * n:4] == rec.angles_deg.tolist()
+    assert num[4:4 + 4 * n:4] == x.tolist()
+    assert num[5:5 + 4 * n:4] == y.tolist() == rec.y.tolist()
+    if j == 0:
+        assert num[1] is None and num[-1] is None and num[6:6 + 4 * n:4] == [None] * n
+    else:
+        assert num[1] == rec.eta
+        assert num[6:6 + 4 * n:4] == rec.dE_dw.tolist()
+        assert num[-1] == rec.dE_dY
+
+
+@pytest.mark.parametrize("params", RUNS.values(), ids=RUNS.keys())
+def test_csv_parses_back_to_the_core_records(tmp_path, params):
+    result = solve(params)
+    write_csv(tmp_path / "h.csv", result)
+    table = read_csv(tmp_path / "h.csv")
+    assert table[0] == history_header(params.n_links)
+    assert len(table) == result.epochs_run + 2
+    assert {len(row) for row in table} == {4 + 4 * params.n_links}
+    for j, cells in enumerate(table[1:]):
+        check_row_against_core(cells, result, j)
+
+
+def test_header_names_every_joint():
+    assert history_header(2) == ["epoch", "eta", "error", "angle_deg_1", "x_1", "y_1", "dE_dw_1",
+                                 "angle_deg_2", "x_2", "y_2", "dE_dw_2", "dE_dY"]
+
+
+def test_rows_are_lazy_and_match_across_block_boundaries(monkeypatch):
+    monkeypatch.setattr(export_data, "BLOCK", 7)       # many small blocks: every boundary case in 50 epochs
+    result = solve(RUNS["lengths-target-hotcold"].with_(epochs=50, learner="gradient"))
+    header, rows = history_rows(result)
+    assert iter(rows) is rows
+    rows = list(rows)
+    assert len(rows) == 51 and all(len(r) == len(header) for r in rows)
+    for j, row in enumerate(rows):
+        check_row_against_core(row, result, j)
+
+
+def test_long_run_spans_real_blocks(tmp_path):
+    result = solve(Params(epochs=3 * export_data.BLOCK + 5))
+    write_csv(tmp_path / "h.csv", result)
+    table = read_csv(tmp_path / "h.csv")
+    assert len(table) == result.epochs_run + 2
+    B = export_data.BLOCK
+    for j in (0, 1, B - 1, B, B + 1, 2 * B, 3 * B + 5):
+        check_row_against_core(table[j + 1], result, j)
+
+
+@pytest.mark.parametrize("params", RUNS.values(), ids=RUNS.keys())
+def test_json_is_strict_and_carries_the_core_records(tmp_path, params):
+    result = solve(params)
+    write_json(tmp_path / "h.json", result)
+    doc = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"), parse_constant=reject_constant)
+    assert doc["format"] == "armsim-history" and doc["version"] == 1
+    assert doc["params"] == params.to_dict() and Params.from_dict(doc["params"]) == params
+    assert (doc["status"], doc["reason"], doc["epochs_run"]) == (result.status, result.reason, result.epochs_run)
+    assert len(doc["epochs"]) == result.epochs_run + 1
+    n = params.n_links
+    for j, e in enumerate(doc["epochs"]):
+        assert set(e) == {"epoch", "eta", "error", "angles_deg", "x", "y", "dE_dw", "dE_dY"}
+        flat = [e["epoch"], e["eta"], e["error"]]
+        for i in range(n):
+            flat += [e["angles_deg"][i], e["x"][i], e["y"][i], None if j == 0 else e["dE_dw"][i]]
+        check_row_against_core(flat + [e["dE_dY"]], result, j)
+        assert (e["dE_dw"] is None) == (j == 0)
+
+
+def test_diverged_run_exports_only_finite_numbers(tmp_path):
+    result = solve(Params(eta=50))
+    assert result.status == "diverged"
+    write_csv(tmp_path / "h.csv", result)
+    write_json(tmp_path / "h.json", result)
+    cells = [c for row in read_csv(tmp_path / "h.csv")[1:] for c in row if c]
+    assert cells and all(math.isfinite(float(c)) for c in cells)
+    assert max(abs(float(c)) for c in cells) > 100      # the wild angles are there, just finite
+    text = (tmp_path / "h.json").read_text()
+    json.loads(text, parse_constant=reject_constant)
+    assert "NaN" not in text and "Infinity" not in text
+
+
+def test_non_finite_values_become_empty_cells_and_null(tmp_path):
+    # The solver stops before any value overflows, but an export must stay valid whatever it is given.
+    p = Params(angles_deg=(10.0, 20.0), epochs=2)
+    angles = np.array([[0.1, 0.2], [np.inf, 0.3], [np.nan, 1e308]])
+    result = Result(p, "diverged", "test", angles, np.array([0.5, np.inf, np.nan]), np.array([1.0, np.inf]))
+    write_csv(tmp_path / "h.csv", result)
+    write_json(tmp_path / "h.json", result)
+    rows = read_csv(tmp_path / "h.csv")[1:]
+    assert rows[1][2] == "" and rows[1][3] == "" and rows[2][1] == "" and rows[2][2] == ""
+    assert all(math.isfinite(float(c)) for row in rows for c in row if c)
+    doc = json.loads((tmp_path / "h.json").read_text(), parse_constant=reject_constant)
+    assert doc["epochs"][1]["error"] is None and doc["epochs"][1]["angles_deg"][0] is None
+    assert doc["epochs"][2]["eta"] is None
+
+
+def test_a_stopped_partial_run_exports_what_ran(tmp_path):
+    history = History(Params(epochs=100))
+    for rec, _ in zip(iter_epochs(history.params), range(8)):
+        history.add(rec)
+    result = history.result("stopped", "stopped by the user")
+    write_json(tmp_path / "h.json", result)
+    doc = json.loads((tmp_path / "h.json").read_text(), parse_constant=reject_constant)
+    assert (doc["status"], doc["epochs_run"], len(doc["epochs"])) == ("stopped", 7, 8)
+
+
+# --------------------------------------------------------------------------- atomic writes
+@pytest.mark.parametrize("writer", [write_csv, write_json], ids=["csv", "json"])
+def test_failed_replace_keeps_the_old_export(tmp_path, monkeypatch, writer):
+    path = tmp_path / "h.out"
+    path.write_text("old export")
+
+    def crash(*args):
+        raise PermissionError(13, "file is locked")
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(PermissionError):
+        writer(path, solve(Params()))
+    assert path.read_text() == "old export" and os.listdir(tmp_path) == ["h.out"]
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_json], ids=["csv", "json"])
+def test_error_halfway_through_the_rows_keeps_the_old_export(tmp_path, monkeypatch, writer):
+    monkeypatch.setattr(export_data, "BLOCK", 5)
+    real, calls = export_data._block, []
+
+    def third_block_fails(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise MemoryError("out of memory mid-export")
+        return real(*args)
+    monkeypatch.setattr(export_data, "_block", third_block_fails)
+    path = tmp_path / "h.out"
+    path.write_text("old export")
+    with pytest.raises(MemoryError):
+        writer(path, solve(Params()))
+    assert path.read_text() == "old export" and os.listdir(tmp_path) == ["h.out"]
+
+
+def test_interrupt_inside_atomic_open_leaves_nothing(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_open(tmp_path / "new.txt", "w") as f:
+            f.write("half")
+            raise KeyboardInterrupt
+    assert os.listdir(tmp_path) == []
+
+
+def test_atomic_write_text_and_bytes(tmp_path):
+    atomic_write(tmp_path / "a.txt", "π ≈ 3.14\n")
+    assert (tmp_path / "a.txt").read_bytes() == "π ≈ 3.14\n".encode("utf-8")
+    atomic_write(tmp_path / "a.txt", b"\x00\xff")
+    assert (tmp_path / "a.txt").read_bytes() == b"\x00\xff"
+    assert os.listdir(tmp_path) == ["a.txt"]
+
+
+def test_atomic_write_refuses_other_types_and_modes(tmp_path):
+    with pytest.raises(TypeError, match="bytes or str"):
+        atomic_write(tmp_path / "a.txt", 42)
+    with pytest.raises(ValueError, match="mode"):
+        with atomic_open(tmp_path / "a.txt", "a"):
+            pass
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and symlinks")
+def test_replacing_keeps_permissions_and_symlinks(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_csv(link, solve(Params()))
+    assert link.is_symlink() and real.read_text().startswith("epoch,eta,error")
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["link.csv", "real.csv"]
+
+
+def test_temp_names_stay_short_for_long_file_names(tmp_path):
+    name = "x" * 200 + ".csv"
+    atomic_write(tmp_path / name, "ok")
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_modules_never_import_qt():
+    code = ("import sys, armsim.scenario, armsim.export_data, armsim.atomic; "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'PyQt'))]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,179 @@
+"""The learning-rate meter: what a given eta will do near a given pose, in a sentence.
+
+Near a pose, one epoch of the delta rule multiplies the residual ``goal - Y_n``
+by about ``1 - eta * S`` with ``S = sum(L_i^2 cos^2 w_i)``
+(:func:`armsim.kinematics.curvature`), and so the error by ``(1 - eta * S)**2``.
+This module owns turning that number into a verdict a class can read, with a
+colour for the window. It is a local, first-order statement about one pose: a
+run can wander to poses where ``S`` differs (see :mod:`armsim.presets`).
+
+Verdict boundaries (compared as ``eta`` against ``1/S`` and ``2/S``, the
+numbers the meter shows, so a verdict never contradicts its own sentence)
+-----------------------------------------------------------------------------
+==============  ==========================  ===============================
+kind            eta                         residual factor r = 1 - eta*S
+==============  ==========================  ===============================
+``slow``        eta < SLOW_FRACTION / S     0.9 < r <= 1: less than 10% of
+                (and any eta when S == 0)   the gap closed per epoch
+``good``        SLOW_FRACTION/S <= eta      0 <= r <= 0.9: the end point
+                <= 1/S                      approaches from one side
+``oscillating`` 1/S < eta <= 2/S            -1 <= r < 0: it overshoots and
+                                            flips side every epoch
+``diverging``   eta > 2/S                   r < -1: each overshoot is larger
+==============  ==========================  ===============================
+
+At exactly ``2/S`` the residual keeps its size and flips sign forever: not
+divergence, so it counts as oscillating.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kinematics import curvature
+from .model import ParamError
+
+KINDS = ("slow", "good", "oscillating", "diverging")
+#: ``eta * S`` below this is "slow": the residual shrinks by less than 10% per epoch.
+SLOW_FRACTION = 0.1
+#: Okabe-Ito colours (name, hex): told apart with any common colour-vision deficiency,
+#: and orange and vermillion also differ in lightness. The sentence carries the verdict too.
+COLOURS = {
+    "slow": ("blue", "#0072B2"),
+    "good": ("bluish green", "#009E73"),
+    "oscillating": ("orange", "#E69F00"),
+    "diverging": ("vermillion", "#D55E00"),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``eta`` does near one pose.
+
+    Attributes
+    ----------
+    eta : float
+        The learning rate judged.
+    curvature : float
+        ``S = sum(L_i^2 cos^2 w_i)`` at the pose.
+    eta_ideal : float
+        ``1/S``: to first order it lands on the target in one epoch (inf when S == 0).
+    eta_crit : float
+        ``2/S``: above it the residual grows every epoch (inf when S == 0).
+    residual_factor : float
+        ``1 - eta*S``, what one epoch multiplies ``goal - Y_n`` by.
+    error_factor : float
+        ``residual_factor**2``, what one epoch multiplies the error by.
+    kind : str
+        One of :data:`KINDS`.
+    words : str
+        One or two sentences for the class.
+    """
+
+    eta: float
+    curvature: float
+    eta_ideal: float
+    eta_crit: float
+    residual_factor: float
+    error_factor: float
+    kind: str
+    words: str
+
+    @property
+    def colour(self) -> str:
+        """Hex colour of this kind, e.g. ``"#009E73"``."""
+        return COLOURS[self.kind][1]
+
+    @property
+    def colour_name(self) -> str:
+        """Plain name of that colour, e.g. ``"bluish green"``."""
+        return COLOURS[self.kind][0]
+
+
+def _digits(x: float, *refs: float) -> int:
+    """Fewest significant digits (at least 3) that print ``x`` unlike each of ``refs``.
+
+    Near a boundary, eta and 2/S agree in their first digits; the sentence must still
+    show which side eta is on.
+    """
+    for p in range(3, 18):
+        if all(f"{x:.{p}g}" != f"{r:.{p}g}" for r in refs if r != x):
+            return p
+    return 17
+
+
+def _pct(fraction: float) -> str:
+    v = 100.0 * fraction
+    return f"{v:.0f}%" if v >= 9.95 else f"{v:.2g}%"
+
+
+def eta_verdict(eta: float, angles_rad, lengths=None) -> Verdict:
+    """Judge the learning rate ``eta`` at the pose ``angles_rad``.
+
+    Parameters
+    ----------
+    eta : float
+        Learning rate, finite and > 0.
+    angles_rad : array_like, shape (n,)
+        The pose, radians from absolute horizontal.
+    lengths : array_like, shape (n,), optional
+        Link lengths; ``None`` means unit links.
+
+    Returns
+    -------
+    Verdict
+        See the module docstring for the boundaries between kinds.
+
+    Raises
+    ------
+    ParamError
+        If ``eta`` is not a finite positive number or the pose is not finite.
+    """
+    try:
+        eta = float(eta)
+    except (TypeError, ValueError):
+        raise ParamError("eta", f"must be a number, got {eta!r}") from None
+    if not (math.isfinite(eta) and eta > 0):
+        raise ParamError("eta", f"must be a finite number greater than 0, got {eta!r}")
+    w = np.asarray(angles_rad, dtype=float)
+    L = None if lengths is None else np.asarray(lengths, dtype=float)
+    s = float(curvature(w, L))
+    if not math.isfinite(s):
+        raise ParamError("angles", "must be finite numbers")
+    if s == 0.0:
+        # Every L_i cos w_i is 0: the gradient vanishes, so no eta can teach anything here.
+        words = ("S = 0: every link points straight up or down, so turning a joint does not move the "
+                 "end point sideways (to first order). The gradient is zero and nothing is learned, whatever eta is.")
+        return Verdict(eta, 0.0, math.inf, math.inf, 1.0, 1.0, "slow", words)
+    ideal, crit = 1.0 / s, 2.0 / s
+    r = 1.0 - eta * s
+    ef = r * r
+    if eta > crit:
+        kind, shown = "diverging", (crit,)
+    elif eta > ideal:
+        kind, shown = "oscillating", (ideal, crit)
+    elif eta < SLOW_FRACTION * ideal:
+        kind, shown = "slow", ()
+    else:
+        kind, shown = "good", (ideal,)
+    p = _digits(eta, *shown)
+    head, ideal_s, crit_s = f"eta = {eta:.{p}g}", f"{ideal:.{p}g}", f"{crit:.{p}g}"
+    if kind == "diverging":
+        words = (f"{head} is above 2/S = {crit_s}: each step overshoots by more than the gap, so the gap "
+                 f"grows {abs(r):.{_digits(abs(r), 1.0)}g}x per epoch and the arm swings ever wider "
+                 f"instead of learning.")
+    elif kind == "oscillating":
+        words = (f"{head} is between 1/S = {ideal_s} and 2/S = {crit_s}: each step overshoots, so the end "
+                 f"point jumps to the other side of the target every epoch; the error still shrinks by "
+                 f"{_pct(1.0 - ef)} per epoch.")
+    elif kind == "slow":
+        words = (f"{head} is far below 1/S = {ideal_s}: each epoch closes only {_pct(1.0 - r)} of the gap "
+                 f"(the error shrinks by {_pct(1.0 - ef)}), so learning crawls. Any eta up to 1/S would "
+                 f"still approach smoothly, and faster.")
+    else:
+        words = (f"{head} is {'at' if eta == ideal else 'below'} 1/S = {ideal_s}: each epoch closes "
+                 f"{_pct(1.0 - r)} of the gap, so the error shrinks by {_pct(1.0 - ef)} per epoch and the "
+                 f"end point approaches from one side.")
+    return Verdict(eta, s, ideal, crit, r, ef, kind, words)

@@ -1,8 +1,10 @@
 """The error curve: error per epoch, live, with a log-scale toggle, a current-epoch marker and a hover readout.
 
-Errors arrive in frames and are appended to one preallocated array (its size is
+Errors arrive in frames and are stored in one preallocated array (its size is
 the run's epoch budget), so a 100,000-epoch run costs one array, not a list of
-floats; pyqtgraph's peak downsampling and clip-to-view keep the drawing cheap.
+floats. Storing is separate from drawing: the window redraws on its own clock,
+and a long curve is drawn as a min/max envelope of at most ~2 x MAX_DRAWN
+points, so a frame costs the same at epoch 100 as at epoch 1,000,000.
 """
 from __future__ import annotations
 
@@ -14,7 +16,27 @@ from .style import LIGHT, Theme
 
 # Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
 LOG_FLOOR = 1e-300
+MAX_DRAWN = 2000        # columns of the min/max envelope of a long curve
 
+
+def envelope(values: np.ndarray, columns: int = MAX_DRAWN) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` that draw like ``values`` at screen resolution: the min and max of each block of epochs.
+
+    Every peak and dip survives (a divergence spike is never averaged away).
+    """
+    n = len(values)
+    if n <= 2 * columns:
+        return np.arange(n, dtype=float), values
+    block = -(-n // columns)
+    whole = n // block * block
+    blocks = values[:whole].reshape(-1, block)
+    starts = np.arange(0, whole, block, dtype=float)
+    x = np.repeat(starts, 2) + np.tile([0.0, block / 2], len(starts))
+    y = np.column_stack((blocks.min(axis=1), blocks.max(axis=1))).ravel()
+    if whole < n:
+        x = np.append(x, np.arange(whole, n, dtype=float))
+        y = np.append(y, values[whole:])
+    return x, y
 
 class ErrorPlot(pg.PlotWidget):
     """Error against epoch for the current run."""
@@ -27,8 +49,6 @@ class ErrorPlot(pg.PlotWidget):
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setLabel("bottom", "epoch")
         item.setLabel("left", "error E")
-        item.setDownsampling(auto=True, mode="peak")
-        item.setClipToView(True)
         self.curve = item.plot()
         self.marker = pg.ScatterPlotItem()
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
@@ -74,34 +94,34 @@ class ErrorPlot(pg.PlotWidget):
         self.cursor.setValue(0)
         self.readout.setText("")
 
-    def append(self, first: int, errors: np.ndarray) -> None:
-        """Errors of epochs ``first .. first+len-1`` (a frame from the worker)."""
+    def store(self, first: int, errors: np.ndarray) -> None:
+        """Keep the errors of epochs ``first .. first+len-1`` (a frame from the worker); draw later."""
         end = first + len(errors)
         self.errors[first:end] = errors
         self.count = max(self.count, end)
         self.current = end - 1
-        self._redraw()
 
     def set_history(self, errors: np.ndarray) -> None:
-        """Replace everything with a finished run's errors."""
+        """Replace everything with a finished run's errors, and draw."""
         self.reset(len(errors) - 1)
-        self.append(0, np.asarray(errors, dtype=float))
+        self.store(0, np.asarray(errors, dtype=float))
+        self.redraw()
 
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
         self.getPlotItem().setLogMode(False, self.log)
-        self._redraw()
+        self.redraw()
 
     def _shown(self, values: np.ndarray) -> np.ndarray:
         return np.maximum(values, LOG_FLOOR) if self.log else values
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
         n = self.count
         if n == 0:
             return
-        shown = self._shown(self.errors[:n])
-        self.curve.setData(np.arange(n), shown)
-        self.marker.setData([self.current], [shown[self.current]])
+        x, y = envelope(self.errors[:n])
+        self.curve.setData(x, self._shown(y))
+        self.marker.setData([self.current], self._shown(self.errors[self.current:self.current + 1]))
         self.cursor.setValue(self.current)
 
     # -- hover readout --------------------------------------------------------------------

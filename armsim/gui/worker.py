@@ -2,7 +2,10 @@
 
 The worker iterates :func:`armsim.solvers.iter_epochs` and sends the window
 batched :class:`Frame` updates at most every ~16 ms (always the last epoch, and
-at once after a Step), so a fast run cannot flood the event queue. It checks a
+at once after a Step). At most one frame is in flight: the next is sent only
+once the GUI thread has taken the last, and the worker then sleeps a moment so
+the GUI thread gets the GIL to paint. A fast run therefore can neither flood the
+event queue nor starve the window; it only gets coarser frames. It checks a
 ``threading.Event`` (stop) before every epoch and waits on a condition while
 paused, so Stop and closing the window take effect within one epoch. Only the
 controller, a QObject in the GUI thread, receives the worker's signals
@@ -22,6 +25,7 @@ from ..model import Params
 from ..solvers import Epoch, History, Result, iter_epochs
 
 FRAME_INTERVAL = 0.016          # seconds between updates sent to the GUI
+YIELD_AFTER_FRAME = 0.003       # the worker sleeps this long after each frame: the GUI thread paints meanwhile
 TRAIL_PER_FRAME = 4             # intermediate poses sent per frame for the fading trail
 
 
@@ -41,6 +45,8 @@ class _Gate:
 
     def __init__(self, paused: bool, steps: int):
         self.stop = threading.Event()
+        self.taken = threading.Event()      # the GUI took the last frame; the next may be sent
+        self.taken.set()
         self._cond = threading.Condition()
         self._paused, self._steps = paused, steps
 
@@ -107,15 +113,16 @@ class SolverWorker(QObject):
             nonlocal pending, last_emit
             if pending:
                 errors = np.fromiter((r.error for r in pending), float, len(pending))
+                gate.taken.clear()
                 self.frame.emit(Frame(pending[0].index, errors, pending[-1], _sample(pending)))
                 pending, last_emit = [], time.perf_counter()
-                time.sleep(0)                      # let the GUI thread take the GIL and paint
+                time.sleep(YIELD_AFTER_FRAME)      # release the GIL: the GUI thread draws meanwhile
 
         stopped = lambda: history.result("stopped", "stopped by the user")  # noqa: E731
         for rec in iter_epochs(self.params, eta=lambda _j: controller.eta):
             history.add(rec)
             pending.append(rec)
-            if rec.status or time.perf_counter() - last_emit >= FRAME_INTERVAL:
+            if rec.status or (gate.taken.is_set() and time.perf_counter() - last_emit >= FRAME_INTERVAL):
                 flush()
             if rec.status:
                 return history.result()
@@ -215,6 +222,7 @@ class RunController(QObject):
     def _on_frame(self, frame: Frame) -> None:
         if self._current():
             self.frame.emit(frame)
+            self._gate.taken.set()
 
     @Slot(object)
     def _on_finished(self, result: Result) -> None:

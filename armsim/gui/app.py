@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import pyqtgraph as pg
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication
 
 from ..model import Params
@@ -20,7 +21,17 @@ def make_app() -> QApplication:
     font = app.font()
     font.setPointSize(APP_FONT_PT)
     app.setFont(font)
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    # Antialiasing is switched on per curve (the poses, the error curve): on grid lines and axes it
+    # only costs paint time, which a fast run cannot spare.
+    pg.setConfigOptions(antialias=False, background="w", foreground="k")
+    # The solver thread is pure Python: with the default 5 ms switch interval every Python/C++
+    # crossing of a repaint may wait 5 ms for the GIL; 1 ms keeps the window smooth.
+    sys.setswitchinterval(0.001)
+    # Python's cyclic GC runs in whichever thread happens to allocate; if the solver thread collects a
+    # cycle holding a widget, Qt deletes that widget off the GUI thread and crashes. pyqtgraph's
+    # collector disables automatic GC and collects on a GUI-thread timer instead.
+    if not hasattr(app, "_armsim_gc"):
+        app._armsim_gc = GarbageCollector(interval=0.5)
     return app
 
 

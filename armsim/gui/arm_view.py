@@ -1,8 +1,9 @@
 """The arm canvas: base, dashed target line, red start pose, green current pose, fading trail.
 
 Every plot item is created once and fed with ``setData`` (DESIGN.md: never clear
-and re-add per frame). The trail is a fixed ring of line items, so what is
-drawn stays bounded however long the run.
+and re-add per frame). The trail keeps the last TRAIL_LENGTH poses, drawn as a
+few line items of rising opacity (one path per group, NaN-separated), so what is
+drawn stays bounded however long the run and a repaint stays cheap.
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from collections import deque
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsItem
 
 from ..kinematics import forward
 from ..model import Params
 from .style import LIGHT, Theme
 
 TRAIL_LENGTH = 16
+TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)
 
 
 def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -39,14 +42,18 @@ class ArmView(pg.PlotWidget):
         item.hideButtons()
         item.setLabel("bottom", "x")
         item.setLabel("left", "lateral position Y")
-        item.addLegend(offset=(10, 10))
+        legend = item.addLegend(offset=(10, 10))
+        legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)     # static: paint it once, then blit
+        for name in ("bottom", "left"):
+            item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only
         self.target_line = pg.InfiniteLine(angle=0, movable=False)
         item.addItem(self.target_line)
-        self.trail = deque(pg.PlotDataItem() for _ in range(TRAIL_LENGTH))
-        for t in self.trail:
+        self.trail_items = [pg.PlotCurveItem(connect="finite") for _ in range(TRAIL_GROUPS)]
+        for t in self.trail_items:
             item.addItem(t)
-        self.start_curve = item.plot(name="start pose")
-        self.final_curve = item.plot(name="current / final pose")
+        self.trail: deque = deque(maxlen=TRAIL_LENGTH)               # (x, y) polylines, oldest first
+        self.start_curve = item.plot(name="start pose", antialias=True)
+        self.final_curve = item.plot(name="current / final pose", antialias=True)
         self.base_marker = item.plot(name="base")
         self.target_label = pg.TextItem(anchor=(0, 1))
         item.addItem(self.target_label)
@@ -78,8 +85,8 @@ class ArmView(pg.PlotWidget):
         font = self.target_label.textItem.font()
         font.setPixelSize(t.font_px)
         self.target_label.setFont(font)
-        for i, item in enumerate(self.trail):
-            item.setPen(t.pen(t.final, max(1.0, t.line_width / 2), alpha=110))
+        for i, item in enumerate(self.trail_items):       # oldest group faintest
+            item.setPen(t.pen(t.final, max(1.0, t.line_width / 2), alpha=int(160 * (i + 1) / TRAIL_GROUPS)))
         axis_font = self.font()
         axis_font.setPixelSize(t.font_px)
         for name in ("bottom", "left"):
@@ -109,29 +116,47 @@ class ArmView(pg.PlotWidget):
     def clear_run(self) -> None:
         self._shown = None
         self.final_curve.setData([], [])
-        for item in self.trail:
-            item.setData([], [])
+        self.trail.clear()
+        self._draw_trail()
 
     def show_pose(self, angles: np.ndarray, trail: tuple = ()) -> None:
         """Move the green pose to ``angles``; the pose it leaves and the frame's
         intermediate poses (``trail``, oldest first, ending with ``angles``) join the fading trail."""
         behind = ([self._shown] if self._shown is not None else []) + list(trail[:-1])
         for a in behind[-TRAIL_LENGTH:]:
-            self._push_trail(a)
+            x, y = pose_points(a, self.params)
+            if np.isfinite(x).all() and np.isfinite(y).all():
+                self.trail.append((x, y))
+        if behind:
+            self._draw_trail()
         self._shown = angles
         x, y = pose_points(angles, self.params)
         if np.isfinite(x).all() and np.isfinite(y).all():     # divergence never draws garbage
             self.final_curve.setData(x, y)
             self._include(x, y)
 
-    def _push_trail(self, angles: np.ndarray) -> None:
-        oldest = self.trail.popleft()
-        x, y = pose_points(angles, self.params)
-        oldest.setData(x, y)
-        self.trail.append(oldest)
-        n = len(self.trail)
-        for i, item in enumerate(self.trail):       # newest most opaque
-            item.setOpacity((i + 1) / n)
+    def _draw_trail(self) -> None:
+        """Split the remembered poses into TRAIL_GROUPS paths, newest in the most opaque."""
+        poses = list(self.trail)
+        size = -(-TRAIL_LENGTH // TRAIL_GROUPS)
+        start = TRAIL_LENGTH - len(poses)          # a short trail fills the newest groups first
+        for g, item in enumerate(self.trail_items):
+            chunk = poses[max(0, g * size - start):max(0, (g + 1) * size - start)]
+            if not chunk:
+                item.setData([], [])
+                continue
+            gap = np.array([np.nan])
+            item.setData(np.concatenate([np.concatenate((x, gap)) for x, _ in chunk]),
+                         np.concatenate([np.concatenate((y, gap)) for _, y in chunk]))
+
+    def frame_to(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Frame the view afresh around these points and the target line (after :meth:`set_params`).
+
+        For a view that stays put over a whole run (exports): pass every point any
+        pose will occupy, and no later pose moves the view.
+        """
+        self._bounds = None
+        self._include(np.asarray(x, dtype=float), np.append(np.asarray(y, dtype=float), self.params.goal))
 
     def _include(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the view (never shrink it mid-run) so these points show, with a margin.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 
 from .style import LIGHT, Theme
 
@@ -39,7 +39,9 @@ def envelope(values: np.ndarray, columns: int = MAX_DRAWN) -> tuple[np.ndarray, 
     return x, y
 
 class ErrorPlot(pg.PlotWidget):
-    """Error against epoch for the current run."""
+    """Error against epoch for the current run. ``painted`` fires after each repaint of the plot."""
+
+    painted = Signal()
 
     def __init__(self, parent=None, theme: Theme = LIGHT):
         super().__init__(parent, background=theme.background)
@@ -49,7 +51,9 @@ class ErrorPlot(pg.PlotWidget):
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setLabel("bottom", "epoch")
         item.setLabel("left", "error E")
-        self.curve = item.plot()
+        for name in ("bottom", "left"):
+            item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only: cheaper, cleaner
+        self.curve = item.plot(antialias=True)
         self.marker = pg.ScatterPlotItem()
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         item.addItem(self.cursor)
@@ -83,6 +87,15 @@ class ErrorPlot(pg.PlotWidget):
             axis.setTextPen(t.foreground)
             axis.label.setFont(font)
             axis.enableAutoSIPrefix(False)
+
+    def viewportEvent(self, event) -> bool:
+        # The viewport's paint events arrive here (QAbstractScrollArea); the window uses the signal
+        # to tell a waiting solver thread that the frame is on screen. An override, not an event
+        # filter object: a Python QObject parented to the viewport crashed the cyclic GC (PySide6).
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Paint:
+            self.painted.emit()
+        return handled
 
     # -- data ---------------------------------------------------------------------------
     def reset(self, capacity: int) -> None:

@@ -8,7 +8,7 @@ its next epoch).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QToolBar, QVBoxLayout, QWidget)
@@ -20,7 +20,6 @@ from .controls import ControlPanel
 from .error_plot import ErrorPlot
 from .worker import Frame, RunController
 
-DRAW_INTERVAL_MS = 16           # the window draws at most ~60 times a second, however fast the run
 
 class MainWindow(QMainWindow):
     def __init__(self, params: Params | None = None):
@@ -30,12 +29,8 @@ class MainWindow(QMainWindow):
         self.result: Result | None = None
         self.params: Params | None = None
         self.epoch_shown = 0
-        self._latest = None             # the newest frame not drawn yet
-        self._trail: list = []          # intermediate poses received since the last drawing
-        self.draw_timer = QTimer(self)  # frames are stored on arrival and drawn on this clock
-        self.draw_timer.setInterval(DRAW_INTERVAL_MS)
-        self.draw_timer.timeout.connect(self._draw)
         self.frames_drawn = 0
+        self._awaiting_paint = False    # a frame was drawn; tell the worker once it is on screen
 
         self.arm_view = ArmView()
         self.error_plot = ErrorPlot()
@@ -67,6 +62,7 @@ class MainWindow(QMainWindow):
         self.controls.speedChanged.connect(self.controller.set_speed)
         self.controller.set_speed(self.controls.speed_value())
         self.controller.frame.connect(self._on_frame)
+        self.error_plot.painted.connect(self._painted)
         self.controller.finished.connect(self._on_finished)
         self.controller.failed.connect(self._on_failed)
         self.controller.stateChanged.connect(self._update_actions)
@@ -168,7 +164,6 @@ class MainWindow(QMainWindow):
     def _clear_run(self) -> None:
         self.result = None
         self.epoch_shown = 0
-        self._latest, self._trail = None, []
         self.arm_view.clear_run()
         self.error_plot.reset(self.params.epochs)
 
@@ -184,33 +179,28 @@ class MainWindow(QMainWindow):
 
     # -- from the run -------------------------------------------------------------------
     def _on_frame(self, frame: Frame) -> None:
+        """Draw a frame from the worker; the worker waits until it is painted (see worker.py)."""
         self.error_plot.store(frame.first, frame.errors)
-        self._trail.extend(frame.trail)  # sampled poses, oldest first; the newest is frame.last's
-        self._latest = frame
-        if self.controller.state == "paused":
-            self._draw()                 # a Step shows at once
-        elif not self.draw_timer.isActive():
-            self.draw_timer.start()
-
-    def _draw(self) -> None:
-        frame, self._latest = self._latest, None
-        if frame is None:
-            self.draw_timer.stop()       # idle clock: nothing arrived since the last drawing
-            return
-        trail, self._trail = self._trail, []
         self.error_plot.redraw()
-        self.arm_view.show_pose(frame.last.angles, tuple(trail[-TRAIL_LENGTH:]))
+        self.arm_view.show_pose(frame.last.angles, frame.trail)
         self.frames_drawn += 1
         self.epoch_shown = frame.last.index
+        if self.isVisible() and not self.isMinimized():
+            self._awaiting_paint = True
+        else:
+            self.controller.frame_drawn()     # nothing will be painted: do not hold the run up
         rec = frame.last
         state = "paused" if self.controller.state == "paused" else "running"
         grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
         eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
         self._say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
 
+    def _painted(self) -> None:
+        if self._awaiting_paint:
+            self._awaiting_paint = False
+            self.controller.frame_drawn()
+
     def _on_finished(self, result: Result) -> None:
-        self.draw_timer.stop()
-        self._latest, self._trail = None, []
         self.result = result
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])

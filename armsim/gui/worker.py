@@ -2,10 +2,12 @@
 
 The worker iterates :func:`armsim.solvers.iter_epochs` and sends the window
 batched :class:`Frame` updates at most every ~16 ms (always the last epoch, and
-at once after a Step). At most one frame is in flight: the next is sent only
-once the GUI thread has taken the last, and the worker then sleeps a moment so
-the GUI thread gets the GIL to paint. A fast run therefore can neither flood the
-event queue nor starve the window; it only gets coarser frames. It checks a
+at once after a Step). After each frame the worker waits, holding no GIL, until
+the GUI thread has drawn it (the window calls :meth:`RunController.frame_drawn`
+once it has painted). Without that handshake a busy worker starves the GUI thread: a
+repaint makes hundreds of Python/C++ crossings, each waiting up to the GIL's
+switch interval. So a fast run can neither flood the event queue nor freeze the
+window; it only trades a little speed for frames. It checks a
 ``threading.Event`` (stop) before every epoch and waits on a condition while
 paused, so Stop and closing the window take effect within one epoch. Only the
 controller, a QObject in the GUI thread, receives the worker's signals
@@ -25,7 +27,7 @@ from ..model import Params
 from ..solvers import Epoch, History, Result, iter_epochs
 
 FRAME_INTERVAL = 0.016          # seconds between updates sent to the GUI
-YIELD_AFTER_FRAME = 0.003       # the worker sleeps this long after each frame: the GUI thread paints meanwhile
+DRAW_WAIT = 0.25                # longest wait for the GUI to draw a frame (a minimised window may never paint)
 TRAIL_PER_FRAME = 4             # intermediate poses sent per frame for the fading trail
 
 
@@ -45,8 +47,7 @@ class _Gate:
 
     def __init__(self, paused: bool, steps: int):
         self.stop = threading.Event()
-        self.taken = threading.Event()      # the GUI took the last frame; the next may be sent
-        self.taken.set()
+        self.drawn = threading.Event()      # the GUI has drawn the last frame sent
         self._cond = threading.Condition()
         self._paused, self._steps = paused, steps
 
@@ -62,6 +63,7 @@ class _Gate:
 
     def halt(self) -> None:
         self.stop.set()
+        self.drawn.set()
         with self._cond:
             self._cond.notify_all()
 
@@ -113,16 +115,17 @@ class SolverWorker(QObject):
             nonlocal pending, last_emit
             if pending:
                 errors = np.fromiter((r.error for r in pending), float, len(pending))
-                gate.taken.clear()
+                gate.drawn.clear()
                 self.frame.emit(Frame(pending[0].index, errors, pending[-1], _sample(pending)))
-                pending, last_emit = [], time.perf_counter()
-                time.sleep(YIELD_AFTER_FRAME)      # release the GIL: the GUI thread draws meanwhile
+                pending = []
+                gate.drawn.wait(DRAW_WAIT)         # the GUI thread has the GIL to itself while it draws
+                last_emit = time.perf_counter()
 
         stopped = lambda: history.result("stopped", "stopped by the user")  # noqa: E731
         for rec in iter_epochs(self.params, eta=lambda _j: controller.eta):
             history.add(rec)
             pending.append(rec)
-            if rec.status or (gate.taken.is_set() and time.perf_counter() - last_emit >= FRAME_INTERVAL):
+            if rec.status or time.perf_counter() - last_emit >= FRAME_INTERVAL:
                 flush()
             if rec.status:
                 return history.result()
@@ -222,7 +225,11 @@ class RunController(QObject):
     def _on_frame(self, frame: Frame) -> None:
         if self._current():
             self.frame.emit(frame)
-            self._gate.taken.set()
+
+    def frame_drawn(self) -> None:
+        """The window has painted the last frame: the worker may compute the next."""
+        if self._gate is not None:
+            self._gate.drawn.set()
 
     @Slot(object)
     def _on_finished(self, result: Result) -> None:

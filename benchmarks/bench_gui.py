@@ -1,0 +1,151 @@
+"""Window responsiveness, drawing rate, memory and start-up, measured on demand (never in tests).
+
+    python benchmarks/bench_gui.py [--epochs 100000] [--links 20] [--launches 5]
+
+1. A run of --epochs epochs at full speed with --links links in the real window
+   (offscreen unless QT_QPA_PLATFORM says otherwise): the largest gap between
+   ticks of a 16 ms QTimer on the GUI thread (target < 50 ms), frames drawn per
+   second (the arm canvas's paint events; target >= 30), the run's wall time,
+   and memory: the process's peak RSS before and after the run, against the size
+   of the run's history (tracemalloc is not used: it slows the solver tenfold).
+2. Time from launch to the first painted window, armsim against a bare PySide6 +
+   pyqtgraph window with two PlotWidgets (median of --launches process starts;
+   target: armsim <= 1.5 x bare).
+3. Closing the window during a long run: seconds from close() to the end of the
+   event loop (target < 1 s).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FIRST_PAINT = textwrap.dedent("""
+    import sys, time
+    t_start = float(sys.argv[2])
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+    class FirstPaint(QObject):
+        done = False
+        def eventFilter(self, obj, event):
+            if not self.done and event.type() == QEvent.Paint and obj.isWidgetType() and obj.window().isVisible():
+                self.done = True
+                print(f"{time.time() - t_start:.4f}")
+                QTimer.singleShot(0, QApplication.instance().quit)
+            return False
+    if sys.argv[1] == "armsim":
+        from armsim.gui.app import make_app, main
+        app = make_app()
+        watcher = FirstPaint(); app.installEventFilter(watcher)
+        main()
+    else:
+        import pyqtgraph as pg
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMainWindow, QSplitter
+        app = QApplication(sys.argv[:1])
+        watcher = FirstPaint(); app.installEventFilter(watcher)
+        w = QMainWindow(); s = QSplitter(Qt.Horizontal)
+        s.addWidget(pg.PlotWidget()); s.addWidget(pg.PlotWidget()); w.setCentralWidget(s)
+        w.resize(1500, 850); w.show(); app.exec()
+""")
+
+
+def first_paint(kind: str) -> float:
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", FIRST_PAINT, kind, repr(t0)], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return float(out.split()[-1])
+
+
+def long_run(epochs: int, links: int) -> dict:
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from armsim import Params
+    from armsim.gui.app import make_app
+    from armsim.gui.main_window import MainWindow
+
+    app = make_app()
+    params = Params(angles_deg=tuple(((-1) ** i) * (10 + 3 * i) for i in range(links)), epochs=epochs, eta=0.001)
+    window = MainWindow(params)
+    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.show()
+    app.processEvents()
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    window.arm_view.viewport().installEventFilter(paints)
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(16)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    done = {}
+    loop = QEventLoop()         # not app.exec()/quit(): Qt 6's quit() closes every window
+    window.controller.finished.connect(lambda r: (done.setdefault("result", r), loop.quit()))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timer.start()
+    t0 = time.perf_counter()
+    window.run_or_pause()
+    loop.exec()
+    wall = time.perf_counter() - t0
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    result = done["result"]
+    out = dict(status=result.status, epochs=result.epochs_run, wall=wall, max_gap_ms=1e3 * max(gaps),
+               p99_gap_ms=1e3 * sorted(gaps)[int(0.99 * (len(gaps) - 1))], paints_per_s=paints.count / wall,
+               frames_per_s=window.frames_drawn / wall, rss_before_mb=rss_before,
+               history_mb=(result.angles.nbytes + result.errors.nbytes + result.etas.nbytes) / 2**20,
+               rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    # Closing during a long run.
+    window.controls.epochs.setValue(1_000_000)
+    window.run_or_pause()
+    closed = {}
+    QTimer.singleShot(500, lambda: (closed.setdefault("state", window.controller.state),
+                                    closed.setdefault("t", time.perf_counter()), window.close(), loop.quit()))
+    loop.exec()
+    out["close_s"] = time.perf_counter() - closed["t"]
+    out["close_state"] = closed["state"]
+    out["threads_left"] = len(type(window.controller).live_threads)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epochs", type=int, default=100_000)
+    ap.add_argument("--links", type=int, default=20)
+    ap.add_argument("--launches", type=int, default=5)
+    args = ap.parse_args()
+
+    r = long_run(args.epochs, args.links)
+    print(f"run: {r['epochs']:,} epochs, {args.links} links, full speed, platform {os.environ['QT_QPA_PLATFORM']}"
+          f" -> {r['status']} in {r['wall']:.2f} s ({r['epochs'] / r['wall']:,.0f} epochs/s)")
+    print(f"  largest gap between 16 ms timer ticks  {r['max_gap_ms']:7.1f} ms   (99th percentile "
+          f"{r['p99_gap_ms']:.1f} ms; target < 50)")
+    print(f"  arm canvas paints per second           {r['paints_per_s']:7.1f}      (window redraws "
+          f"{r['frames_per_s']:.1f}/s; target >= 30)")
+    print(f"  peak RSS of the process                {r['rss_mb']:7.1f} MB   (before the run "
+          f"{r['rss_before_mb']:.1f} MB; the run's history itself: {r['history_mb']:.1f} MB)")
+    print(f"  close() during a 1,000,000-epoch run   {r['close_s']:7.3f} s    (state at close: {r['close_state']};"
+          f" threads left: {r['threads_left']}; target < 1 s)")
+    armsim = [first_paint("armsim") for _ in range(args.launches)]
+    bare = [first_paint("bare") for _ in range(args.launches)]
+    a, b = statistics.median(armsim), statistics.median(bare)
+    print(f"launch to first paint (median of {args.launches}): armsim {a:.3f} s, bare PySide6 + pyqtgraph "
+          f"{b:.3f} s, ratio {a / b:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()

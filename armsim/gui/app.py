@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from ..model import Params
 from .main_window import MainWindow
 
-APP_FONT_PT = 12        # legible on a projector; presentation mode goes larger
+APP_FONT_PT = 13        # legible on a projector; presentation mode goes larger
 
 
 def make_app() -> QApplication:

@@ -86,7 +86,7 @@ class ArmView(pg.PlotWidget):
         font.setPixelSize(t.font_px)
         self.target_label.setFont(font)
         for i, item in enumerate(self.trail_items):       # oldest group faintest
-            item.setPen(t.pen(t.final, max(1.0, t.line_width / 2), alpha=int(160 * (i + 1) / TRAIL_GROUPS)))
+            item.setPen(t.pen(t.final, max(1.5, t.line_width * 0.6), alpha=int(50 + 150 * i / (TRAIL_GROUPS - 1))))
         axis_font = self.font()
         axis_font.setPixelSize(t.font_px)
         for name in ("bottom", "left"):

@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ..model import MAX_EPOCHS, Params, ParamError
+from .eta_meter import EtaMeter
 
 MAX_LINKS_IN_WINDOW = 24
 ETA_MIN, ETA_MAX = 1e-4, 10.0            # the slider's range; the entry accepts any eta the model does
 ETA_STEPS = 1000
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, math.inf)   # epochs per second; inf = as fast as possible
 DEFAULT_SPEED = 10
+TOLERANCES = (0.0, 1e-12, 1e-9, 1e-6, 1e-3)
 
 
 def eta_to_slider(eta: float) -> int:
@@ -130,6 +132,8 @@ class ControlPanel(QWidget):
         eta_row.addWidget(self.eta_slider, 1)
         eta_row.addWidget(self.eta_entry)
         form.addRow("eta", eta_row)
+        self.meter = EtaMeter()
+        form.addRow(self.meter)
         self.eta_problem = QLabel()
         self.eta_problem.setStyleSheet("color: #b00020")
         self.eta_problem.setWordWrap(True)
@@ -141,6 +145,11 @@ class ControlPanel(QWidget):
         self.epochs.setKeyboardTracking(False)
         self.epochs.setToolTip("most updates to run")
         form.addRow("epochs", self.epochs)
+        self.tol = QComboBox()
+        self.tol.setToolTip("stop early (converged) once the error is below this")
+        for value in TOLERANCES:
+            self.tol.addItem("never (run every epoch)" if value == 0 else f"{value:g}", value)
+        form.addRow("stop below", self.tol)
         self.learner = QComboBox()
         self.learner.addItem("gradient descent (delta rule)", "gradient")
         self.learner.addItem("hot and cold (seed 004)", "hotcold")
@@ -189,6 +198,7 @@ class ControlPanel(QWidget):
         for w in (self.epochs, self.base, self.target):
             w.valueChanged.connect(self._changed)
         self.learner.currentIndexChanged.connect(self._changed)
+        self.tol.currentIndexChanged.connect(self._changed)
         self.target_is_base.toggled.connect(self._target_toggled)
         self.speed.valueChanged.connect(self._speed_moved)
 
@@ -198,12 +208,12 @@ class ControlPanel(QWidget):
         return Params(angles_deg=tuple(r.spin.value() for r in self.rows),
                       lengths=tuple(r.length.value() for r in self.rows), base=self.base.value(),
                       target=None if self.target_is_base.isChecked() else self.target.value(), eta=self._eta,
-                      epochs=self.epochs.value(), learner=self.learner.currentData())
+                      epochs=self.epochs.value(), tol=self.tol.currentData(), learner=self.learner.currentData())
 
     def set_params(self, params: Params) -> None:
         """Show ``params`` (without emitting per-widget signals), then emit shapeChanged once."""
         widgets = [self.links, self.epochs, self.base, self.target, self.target_is_base, self.learner,
-                   self.eta_slider]
+                   self.eta_slider, self.tol]
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -215,6 +225,9 @@ class ControlPanel(QWidget):
             self.target.setValue(params.goal)
             self.target.setEnabled(params.target is not None)
             self.learner.setCurrentIndex(max(0, self.learner.findData(params.learner)))
+            if self.tol.findData(params.tol) < 0:          # a value from a file or preset: offer it too
+                self.tol.addItem(f"{params.tol:g}", params.tol)
+            self.tol.setCurrentIndex(self.tol.findData(params.tol))
             self._show_eta(params.eta)
         finally:
             for w in widgets:

@@ -8,16 +8,20 @@ its next epoch).
 """
 from __future__ import annotations
 
+from itertools import islice
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QToolBar, QVBoxLayout, QWidget)
 
 from ..model import Params, ParamError
-from ..solvers import Result
-from .arm_view import TRAIL_LENGTH, ArmView
+from ..presets import PRESETS
+from ..solvers import Result, iter_epochs
+from .arm_view import ArmView
 from .controls import ControlPanel
 from .error_plot import ErrorPlot
+from .inspector import InspectorPanel
 from .worker import Frame, RunController
 
 
@@ -56,6 +60,8 @@ class MainWindow(QMainWindow):
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, self.dock)
 
+        self.inspector = InspectorPanel()
+        self.inspector_dock = self._dock("Chain rule", "inspector", self.inspector, Qt.BottomDockWidgetArea)
         self._build_actions()
         self.controls.shapeChanged.connect(self.reset)
         self.controls.etaChanged.connect(self._eta_changed)
@@ -66,8 +72,16 @@ class MainWindow(QMainWindow):
         self.controller.finished.connect(self._on_finished)
         self.controller.failed.connect(self._on_failed)
         self.controller.stateChanged.connect(self._update_actions)
-        self.resize(1500, 850)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
         self.reset()
+
+    def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
 
     # -- actions ------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -79,7 +93,8 @@ class MainWindow(QMainWindow):
             self.addAction(a)
             return a
 
-        self.run_action = action("Run", ["Space"], "run from the start pose, or pause / resume a run", self.run_or_pause)
+        self.run_action = action("Run", [], "run from the start pose (or resume a paused run)", self.run_or_resume)
+        self.toggle_action = action("Run / pause / resume", ["Space"], "run, pause or resume", self.run_or_pause)
         self.pause_action = action("Pause", ["P"], "pause or resume the run", self.pause_or_resume)
         self.step_action = action("Step", ["Right", "S"], "exactly one epoch", self.step)
         self.reset_action = action("Reset", ["R"], "stop and go back to the start pose", self.reset)
@@ -100,11 +115,18 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
         run_menu = menu.addMenu("&Run")
-        for a in (self.run_action, self.pause_action, self.step_action, self.reset_action):
+        for a in (self.run_action, self.pause_action, self.toggle_action, self.step_action, self.reset_action):
             run_menu.addAction(a)
+        lessons_menu = menu.addMenu("&Lessons")
+        for preset in PRESETS:
+            a = lessons_menu.addAction(preset.name)
+            a.setToolTip(preset.description)
+            a.triggered.connect(lambda _checked=False, p=preset: self.load_preset(p))
+        lessons_menu.setToolTipsVisible(True)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.log_action)
         view_menu.addAction(self.dock.toggleViewAction())
+        view_menu.addAction(self.inspector_dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
 
@@ -112,9 +134,9 @@ class MainWindow(QMainWindow):
         state = state or self.controller.state
         self.pause_action.setText("Resume" if state == "paused" else "Pause")
         self.pause_action.setEnabled(state != "idle")
-        self.run_action.setText("Pause" if state == "running" else ("Resume" if state == "paused" else "Run"))
         ok = self.params is not None
-        self.run_action.setEnabled(ok)
+        self.run_action.setEnabled(ok and state != "running")
+        self.toggle_action.setEnabled(ok)
         self.step_action.setEnabled(ok)
 
     # -- commands -----------------------------------------------------------------------
@@ -125,6 +147,12 @@ class MainWindow(QMainWindow):
         elif state == "paused":
             self.controller.resume()
         elif self.params is not None:
+            self._start(paused=False)
+
+    def run_or_resume(self) -> None:
+        if self.controller.state == "paused":
+            self.controller.resume()
+        elif self.controller.state == "idle" and self.params is not None:
             self._start(paused=False)
 
     def pause_or_resume(self) -> None:
@@ -157,9 +185,15 @@ class MainWindow(QMainWindow):
             return
         self.arm_view.set_params(self.params)
         self._clear_run()
+        self._show_next_update()
         self._say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
                   "Press <b>Space</b> to run, <b>→</b> to step.")
         self._update_actions()
+
+    def load_preset(self, preset) -> None:
+        """Set up one of the post's scenarios (stops any run); its description goes in the readout."""
+        self.controls.set_params(preset.params)       # emits shapeChanged -> reset()
+        self._say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
 
     def _clear_run(self) -> None:
         self.result = None
@@ -176,6 +210,8 @@ class MainWindow(QMainWindow):
         self.controller.eta = eta        # a running worker reads it before its next epoch
         if self.params is not None and not self.controller.active:
             self.params = self.params.with_(eta=eta)
+            if self.result is None:
+                self._show_next_update()
 
     # -- from the run -------------------------------------------------------------------
     def _on_frame(self, frame: Frame) -> None:
@@ -185,6 +221,7 @@ class MainWindow(QMainWindow):
         self.arm_view.show_pose(frame.last.angles, frame.trail)
         self.frames_drawn += 1
         self.epoch_shown = frame.last.index
+        self._show_pose_numbers(frame.last)
         if self.isVisible() and not self.isMinimized():
             self._awaiting_paint = True
         else:
@@ -194,6 +231,18 @@ class MainWindow(QMainWindow):
         grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
         eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
         self._say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+
+    def _show_pose_numbers(self, rec) -> None:
+        """The inspector and the eta meter follow the pose the window shows."""
+        self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
+        if rec.delta is not None and self.inspector.isVisible():
+            self.inspector.show_epoch(rec, self.params.goal)
+
+    def _show_next_update(self) -> None:
+        """Idle: the inspector shows the first update the run would make; the meter judges the start."""
+        first = next(islice(iter_epochs(self.params.with_(epochs=1, tol=0.0)), 1, None))
+        self.inspector.show_epoch(first, self.params.goal, next_update=True)
+        self.controls.meter.judge(self.params.eta, first.before, self.params.lengths)
 
     def _painted(self) -> None:
         if self._awaiting_paint:
@@ -205,6 +254,8 @@ class MainWindow(QMainWindow):
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run
+        if result.epochs_run:
+            self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
         self._say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
                   f"error {result.errors[-1]:.6g}")

@@ -20,7 +20,7 @@ class Theme:
     error: str = "#1f3fbf"
     line_width: float = 3.0
     joint_size: float = 11.0
-    font_px: int = 15
+    font_px: int = 18
     start_style: Qt.PenStyle = Qt.DashLine   # differs from the final pose by style as well as colour
 
     def pen(self, colour: str, width: float | None = None, style=Qt.SolidLine, alpha: int = 255):

@@ -1,0 +1,362 @@
+"""One picture of a run at a fixed pixel size, and the PNG and SVG figure exports.
+
+This module owns :class:`RunFigure`, the composition every export draws: a
+title line, the arm canvas (:class:`~armsim.gui.arm_view.ArmView`) on the left
+and the error curve (:class:`~armsim.gui.error_plot.ErrorPlot`) on the right,
+with fonts, lines and joints scaled to the pixel size so a 1080p video frame
+reads from the back of a classroom. Video frames (:mod:`armsim.gui.video`)
+are drawn by the same class, so a PNG of epoch ``j`` is pixel for pixel the
+video's frame of epoch ``j``.
+
+Determinism: what a frame shows depends only on ``(result, epoch position)``.
+The views are framed once per result from every pose the run will show (not
+grown frame by frame), and each frame rebuilds the trail from the result
+instead of remembering earlier frames, so frames may be drawn in any order.
+
+Figure formats (:func:`export_figure`)
+---------------------------------------
+``.png``  the whole RunFigure rendered into an image. pyqtgraph's
+          ``ImageExporter`` sees one plot item only, and the figure is two
+          plots and a title; rendering the widget also gives exactly the
+          pixels of the video frames.
+``.svg``  pyqtgraph's ``SVGExporter`` on each of the two plot items, combined
+          into one document of the figure's size: each plot's drawing is a
+          group translated to where the plot sits in the figure (its ids
+          prefixed ``arm_`` / ``error_`` so the two clip paths cannot
+          collide), plus the title as ``<text>``.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import replace
+from xml.sax.saxutils import escape
+
+import numpy as np
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..atomic import atomic_write
+from ..kinematics import forward
+from ..media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
+from ..solvers import Result
+from .arm_view import TRAIL_LENGTH, ArmView
+from .error_plot import LOG_FLOOR, ErrorPlot
+from .style import LIGHT, Theme
+
+REFERENCE_SIZE = (1920, 1080)      # the size the sizes below are chosen for; others scale with the smaller ratio
+# At 1080p: a 28 px axis font is legible on a projector from the back row, and a 6 px line
+# survives video compression and downscaling to 720p.
+VIDEO_SCALE = dict(line_width=6.0, joint_size=20.0, font_px=28)
+TITLE_SCALE = 1.3                  # title font relative to the axis font
+ARM_STRETCH, ERROR_STRETCH = 3, 2  # the arm is the subject; the curve its commentary
+MAX_STEP = 0.5                     # radians: steps larger than this get in-between poses in the framing
+IN_BETWEEN = 7                     # parts per large step: pi / 7 < MAX_STEP
+STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "unreachable": "target out of reach",
+                "stopped": "stopped"}
+
+
+def ensure_app() -> QApplication:
+    """The QApplication, configured as the window configures it (:func:`armsim.gui.app.make_app`)."""
+    from .app import make_app       # app imports the window; only needed when no application exists yet
+    return QApplication.instance() or make_app()
+
+
+def scaled_theme(theme: Theme, size: tuple[int, int]) -> Theme:
+    """``theme`` with fonts, line widths and joint sizes scaled for a picture of ``size`` pixels."""
+    s = min(size[0] / REFERENCE_SIZE[0], size[1] / REFERENCE_SIZE[1])
+    return replace(theme, line_width=max(1.0, VIDEO_SCALE["line_width"] * s),
+                   joint_size=max(4.0, VIDEO_SCALE["joint_size"] * s),
+                   font_px=max(8, round(VIDEO_SCALE["font_px"] * s)))
+
+
+def framing_points(result: Result) -> tuple[np.ndarray, np.ndarray]:
+    """Every point the arm will occupy in any frame of ``result``, for a fixed view.
+
+    The epoch poses, plus poses along the linear interpolation between
+    consecutive epochs (what video frames with several frames per epoch show)
+    wherever a joint turns more than :data:`MAX_STEP` radians in one epoch,
+    sampled less than that apart, so no frame falls outside the view's margin
+    whatever the frames per epoch. A step of more than half a turn can swing a
+    link anywhere, so such a run is framed to the whole reachable disc.
+    """
+    p = result.params
+    w = result.angles
+    steps = np.abs(np.diff(w, axis=0)).max(axis=1, initial=0.0)
+    x, y = _points(w[np.isfinite(w).all(axis=1)], p)
+    if not steps.size or steps.max() <= MAX_STEP:
+        return x, y
+    if not steps.max() <= math.pi:
+        r = p.reach
+        return np.append(x, [-r, r, 0.0, 0.0]), np.append(y, [p.base, p.base, p.base - r, p.base + r])
+    big = np.flatnonzero(steps > MAX_STEP)
+    # A step is at most pi here, so IN_BETWEEN equal parts are each under MAX_STEP.
+    f = (np.arange(1, IN_BETWEEN) / IN_BETWEEN)[None, :, None]
+    between = ((1.0 - f) * w[big][:, None, :] + f * w[big + 1][:, None, :]).reshape(-1, w.shape[1])
+    bx, by = _points(between, p)
+    return np.append(x, bx), np.append(y, by)
+
+
+def _points(w: np.ndarray, params) -> tuple[np.ndarray, np.ndarray]:
+    """Base and joint positions of a batch of poses ``(B, n)``, flattened."""
+    x, y = forward(w, np.asarray(params.lengths), params.base)
+    return np.append(x.ravel(), 0.0), np.append(y.ravel(), params.base)
+
+
+class RunFigure(QWidget):
+    """A title, the arm and the error curve of one run, at a fixed pixel size, renderable offscreen.
+
+    Parameters
+    ----------
+    size : (int, int)
+        Width and height in pixels (16 to 7680 each).
+    theme : Theme
+        Colours; its sizes are replaced by ones scaled to ``size`` (:func:`scaled_theme`).
+    log_error : bool
+        Draw the error on a log scale.
+    """
+
+    def __init__(self, size: tuple[int, int] = DEFAULT_SIZE, theme: Theme = LIGHT, *, log_error: bool = False,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        w, h = check_size(size)
+        self.setFixedSize(w, h)
+        # Never mapped on a real display either: the figure only ever renders into images.
+        self.setAttribute(Qt.WA_DontShowOnScreen)
+        self.theme = t = scaled_theme(theme, (w, h))
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), QColor(t.background))
+        self.setPalette(palette)
+        margin = max(2, round(t.font_px * 0.6))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(margin, margin // 2, margin, margin)
+        layout.setSpacing(margin // 2)
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignCenter)
+        font = self.title.font()
+        font.setPixelSize(round(t.font_px * TITLE_SCALE))
+        self.title.setFont(font)
+        self.title.setStyleSheet(f"color: {t.foreground}; background: {t.background};")
+        self.title.setFixedHeight(round(t.font_px * TITLE_SCALE * 1.6))
+        layout.addWidget(self.title)
+        row = QHBoxLayout()
+        row.setSpacing(margin)
+        self.arm = ArmView(theme=t)
+        self.errors = ErrorPlot(theme=t)
+        for view, stretch in ((self.arm, ARM_STRETCH), (self.errors, ERROR_STRETCH)):
+            view.setMouseEnabled(x=False, y=False)
+            row.addWidget(view, stretch)
+        layout.addLayout(row, 1)
+        # Bottom right: the poses start at the base on the left, so the legend covers the least there.
+        legend = self.arm.getPlotItem().legend
+        legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-margin, -margin))
+        for _, label in legend.items:     # setLabelTextSize only stores the size; a label takes it when set anew
+            label.setText(label.text)
+        if log_error:
+            self.errors.set_log(True)
+        self._result: Result | None = None
+
+    # -- content ----------------------------------------------------------------------------
+    def prepare(self, result: Result) -> None:
+        """Take a new run: draw its start pose and fix both views' ranges for all of its frames."""
+        if result is self._result:
+            return
+        self._result = result
+        self.arm.set_params(result.params)
+        self.arm.frame_to(*framing_points(result))
+        self.errors.reset(result.epochs_run)
+        e = result.errors[np.isfinite(result.errors)]
+        top = float(e.max()) if e.size else 1.0
+        x_range = (0.0, float(max(result.epochs_run, 1)))
+        if self.errors.log:
+            positive = e[e > 0]
+            low = float(positive.min()) if positive.size else LOG_FLOOR
+            top = max(top, low)
+            y_range = (math.log10(low), math.log10(top) if top > low else math.log10(low) + 1.0)
+        else:
+            y_range = (0.0, top if top > 0 else 1.0)
+        self.errors.getPlotItem().setRange(xRange=x_range, yRange=y_range, padding=0.04)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Let the axes take the room their tick labels need before the first frame counts.
+
+        An axis measures its tick labels while it paints and then asks its layout for
+        more room (a posted LayoutRequest), so the very first paint differs from every
+        later one. One throwaway render and the layout requests it posted fix the
+        layout; the ranges are fixed per result, so it stays fixed for all frames.
+        """
+        for _ in range(2):
+            self.render_image()
+            QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+
+    def show_epoch(self, result: Result, j: int = -1) -> None:
+        """Draw epoch ``j`` (0 = start, negative counts from the end) of ``result``.
+
+        Red dashed start pose, green pose after ``j`` updates, the poses of the
+        previous epochs as a fading trail, the error curve up to ``j`` with the
+        marker at ``j``, and the title.
+        """
+        j = range(result.epochs_run + 1)[j]
+        self.show_frame(result, result.angles[j], float(j))
+
+    def show_frame(self, result: Result, angles: np.ndarray, t: float) -> None:
+        """Draw the arm at ``angles``, which it has at epoch position ``t`` (between whole epochs in videos).
+
+        The trail holds the whole epochs before ``t``; the error curve is drawn to
+        ``t``, its last segment interpolated as the curve itself draws it.
+        """
+        self.prepare(result)
+        j = int(math.floor(t))
+        f = t - j
+        last = j if f > 0 else j - 1
+        trail = [a for a in result.angles[max(0, last - TRAIL_LENGTH + 1):last + 1] if np.isfinite(a).all()]
+        self.arm.clear_run()
+        self.arm.show_pose(np.asarray(angles, dtype=float), tuple(trail) + (angles,))
+        self._show_error(result, j, f)
+        self.title.setText(self.title_text(result, j))
+
+    def _show_error(self, result: Result, j: int, f: float) -> None:
+        ep = self.errors
+        ep.reset(result.epochs_run)
+        ep.store(0, result.errors[:j + 1])
+        ep.redraw()
+        if f > 0:
+            a, b = result.errors[j], result.errors[j + 1]
+            if ep.log:      # the log plot draws straight segments between log values
+                a, b = max(a, LOG_FLOOR), max(b, LOG_FLOOR)
+                e = a * (b / a) ** f
+            else:
+                e = a + f * (b - a)
+            x, y = ep.curve.getData()
+            ep.curve.setData(np.append(x, j + f), np.append(y, e))
+            ep.marker.setData([j + f], [e])
+            ep.cursor.setValue(j + f)
+
+    @staticmethod
+    def title_text(result: Result, j: int) -> str:
+        """``eta 0.075 · epoch 12 / 20 · error 3.1e-05`` (and on the last epoch why the run ended)."""
+        p = result.params
+        eta = float(result.etas[j - 1]) if j > 0 else p.eta
+        parts = ["hot and cold" if p.learner == "hotcold" else None, f"eta {eta:g}",
+                 f"epoch {j} / {result.epochs_run}", f"error {result.errors[j]:.2g}"]
+        if j == result.epochs_run:
+            parts.append(STATUS_WORDS.get(result.status))
+        return " \N{MIDDLE DOT} ".join(s for s in parts if s)
+
+    # -- pixels -----------------------------------------------------------------------------
+    def render_image(self) -> QImage:
+        """The figure as a QImage of exactly its pixel size (device pixel ratio 1, even on a HiDPI screen)."""
+        image = QImage(self.width(), self.height(), QImage.Format_RGB32)
+        image.setDevicePixelRatio(1.0)
+        image.fill(QColor(self.theme.background))
+        self.render(image, QPoint(0, 0))
+        return image
+
+    def grab_rgb(self) -> np.ndarray:
+        """The figure's pixels as an ``(H, W, 3)`` uint8 RGB array (a copy)."""
+        image = self.render_image().convertToFormat(QImage.Format_RGB888)   # byte order R, G, B on any endianness
+        w, h, stride = image.width(), image.height(), image.bytesPerLine()
+        rows = np.frombuffer(image.constBits(), np.uint8, count=stride * h).reshape(h, stride)
+        return rows[:, :3 * w].reshape(h, w, 3).copy()      # rows are padded to 4 bytes: cut the padding
+
+    def png_bytes(self) -> bytes:
+        """The figure as PNG file content."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.WriteOnly)
+        if not self.render_image().save(buffer, "PNG"):
+            raise OSError("Qt could not encode the PNG")
+        buffer.close()
+        return bytes(data)
+
+    def svg_text(self) -> str:
+        """The figure as one SVG document: both plots (pyqtgraph's SVGExporter) and the title."""
+        from pyqtgraph.exporters import SVGExporter
+        self.render_image()             # lays out and ranges the views exactly as a PNG would
+        w, h, t = self.width(), self.height(), self.theme
+        title = self.title.geometry()
+        font_px = self.title.font().pixelSize()
+        out = [f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+               f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+               f'version="1.2" baseProfile="tiny" width="{w}" height="{h}" viewBox="0 0 {w} {h}">\n'
+               f'<title>armsim: {escape(self.title.text())}</title>\n'
+               f'<rect width="100%" height="100%" fill="{t.background}"/>\n'
+               f'<text x="{title.center().x()}" y="{title.y() + title.height() / 2 + 0.35 * font_px:.1f}" '
+               f'text-anchor="middle" font-family="sans-serif" font-size="{font_px}" '
+               f'fill="{t.foreground}">{escape(self.title.text())}</text>\n']
+        for prefix, view in (("arm", self.arm), ("error", self.errors)):
+            item = view.getPlotItem()
+            svg = SVGExporter(item).export(toBytes=True).decode("utf-8")
+            rect = item.sceneBoundingRect()
+            corner = view.mapTo(self, view.mapFromScene(rect.topLeft()))
+            out.append(f'<g id="{prefix}" transform="translate({corner.x()},{corner.y()})">\n'
+                       f'{_svg_body(svg, prefix, rect.width(), rect.height())}</g>\n')
+        out.append("</svg>\n")
+        return "".join(out)
+
+
+def _svg_body(svg: str, prefix: str, width: float, height: float) -> str:
+    """The drawing inside one of pyqtgraph's SVG documents, ready to sit in a ``<g>`` of another.
+
+    A group rather than a nested ``<svg>``: SVG Tiny 1.2 (which the exporter declares,
+    and which Qt's own SVG renderer follows) has no nested ``<svg>`` elements.
+    """
+    body = svg[svg.index(">", svg.index("<svg")) + 1:svg.rindex("</svg>")]
+    body = re.sub(r"<(title|desc|style)>.*?</\1>", "", body, flags=re.S)
+    # The background rect says 100 %, which inside a group would mean the whole figure.
+    body = body.replace('<rect width="100%" height="100%"', f'<rect width="{width:g}" height="{height:g}"', 1)
+    # Two exports number their ids alike (ViewBox_1_clip): keep each plot's clip path its own.
+    body = re.sub(r'\bid="', f'id="{prefix}_', body)
+    return body.replace("url(#", f"url(#{prefix}_")
+
+
+def export_figure(result: Result, path: str | os.PathLike, size: tuple[int, int] = DEFAULT_SIZE, epoch: int = -1,
+                  *, theme: Theme = LIGHT, log_error: bool = False) -> int:
+    """Write one figure of ``result`` at epoch ``epoch`` to ``path`` (``.png`` or ``.svg``), atomically.
+
+    Parameters
+    ----------
+    result : Result
+        The run.
+    path : str or path-like
+        The file; its extension picks the format (see the module docstring).
+    size : (int, int)
+        Width and height in pixels.
+    epoch : int
+        The epoch shown, 0 (the start) to ``result.epochs_run``; negative counts from the end.
+    theme : Theme
+        Colours.
+    log_error : bool
+        Error curve on a log scale.
+
+    Returns
+    -------
+    int
+        The epoch shown (``epoch`` made non-negative).
+
+    Raises
+    ------
+    OptionError
+        A bad path extension, size or epoch (nothing is written).
+    OSError
+        The file could not be written; any old file is unchanged.
+    """
+    ext = check_format(path, FIGURE_FORMATS)
+    size = check_size(size)
+    k = result.epochs_run
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or not -(k + 1) <= epoch <= k:
+        raise OptionError("epoch", f"must be 0 to {k} (the epochs this run has; negative counts from the end), "
+                                   f"got {epoch!r}")
+    j = range(k + 1)[epoch]
+    ensure_app()
+    figure = RunFigure(size, theme, log_error=log_error)
+    try:
+        figure.show_epoch(result, j)
+        atomic_write(path, figure.png_bytes() if ext == ".png" else figure.svg_text())
+    finally:
+        figure.deleteLater()
+    return j

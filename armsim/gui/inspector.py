@@ -1,0 +1,90 @@
+"""The chain-rule inspector: one epoch's update, joint by joint, with the numbers a student can check by hand.
+
+For the epoch shown it lists, per joint, w_i before the update (degrees),
+dY_n/dw_i = L_i cos w_i, dE/dY_n, dE/dw_i = dE/dY_n * dY_n/dw_i, the change
+-eta dE/dw_i and the new w_i, and writes the update out with those numbers.
+Every number comes from the core's :class:`~armsim.solvers.Epoch` record;
+nothing is recomputed here.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from ..solvers import Epoch
+
+COLUMNS = ("joint", "w_i before (°)", "dY_n/dw_i = L_i cos w_i", "dE/dY_n", "dE/dw_i", "change -eta dE/dw_i (rad)",
+           "w_i after (°)")
+
+
+def num(x: float) -> str:
+    """How the inspector prints a number: 6 significant digits, enough to check a step by hand."""
+    return f"{x:.6g}"
+
+
+def cells(rec: Epoch) -> list[list[str]]:
+    """The table's text, one row per joint, for an epoch record that has an update (index >= 1)."""
+    before = np.degrees(rec.before)
+    after = np.degrees(rec.angles)
+    return [[str(i + 1), num(before[i]), num(rec.dY_dw[i]), num(rec.dE_dY), num(rec.dE_dw[i]), num(rec.delta[i]),
+             num(after[i])] for i in range(len(rec.angles))]
+
+
+class InspectorPanel(QWidget):
+    """Shows :meth:`show_epoch`'s record; ``next_update`` marks the update about to be applied."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.setToolTip("the chain rule for each joint: dE/dw_i = dE/dY_n × dY_n/dw_i")
+        self.worked = QLabel()
+        self.worked.setTextFormat(Qt.RichText)
+        self.worked.setWordWrap(True)
+        self.worked.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        mono = QFont("DejaVu Sans Mono")
+        mono.setStyleHint(QFont.Monospace)
+        self.worked.setFont(mono)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        body = QHBoxLayout()                # table beside the worked update: both stay readable in a low dock
+        body.addWidget(self.table, 3)
+        body.addWidget(self.worked, 2)
+        layout.addLayout(body, 1)
+        self.record: Epoch | None = None
+
+    def show_epoch(self, rec: Epoch, goal: float, next_update: bool = False) -> None:
+        """Fill the table and the worked update from ``rec`` (an epoch with an update)."""
+        self.record = rec
+        rows = cells(rec)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = self.table.item(r, c)
+                if item is None:
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    self.table.setItem(r, c, item)
+                item.setText(text)
+        when = (f"<b>Next update (epoch {rec.index})</b>, computed from the current pose" if next_update
+                else f"<b>Epoch {rec.index}</b>: the update that brought the arm here")
+        y_end = rec.dE_dY + goal            # dE/dY_n = -(goal - Y_n), so Y_n = dE/dY_n + goal
+        self.title.setText(f"{when} · eta = {num(rec.eta)} · error after = {num(rec.error)}")
+        lines = [f"E = ½(target − Y_n)² ; Y_n = {num(y_end)}, target = {num(goal)}",
+                 f"dE/dY_n = −(target − Y_n) = −({num(goal)} − {num(y_end)}) = {num(rec.dE_dY)}"]
+        lines.append("w_i ← w_i − eta · dE/dY_n · L_i cos w_i   (radians)")
+        for i in range(min(len(rec.angles), 6)):
+            lines.append(f"w{i + 1}: {num(rec.before[i])} − {num(rec.eta)} × {num(rec.dE_dY)} × {num(rec.dY_dw[i])}"
+                         f" = {num(rec.angles[i])} ({num(math.degrees(rec.angles[i]))}°)")
+        if len(rec.angles) > 6:
+            lines.append(f"… and {len(rec.angles) - 6} more joints in the table")
+        self.worked.setText("<br>".join(lines))

@@ -1,0 +1,82 @@
+"""Teaching panels: the chain-rule inspector follows Step; the eta meter agrees with what the lesson runs do."""
+import math
+
+import numpy as np
+import pytest
+
+from armsim import Params, iter_epochs, solve
+from armsim.gui.inspector import COLUMNS, num
+from armsim.presets import PRESETS, by_name
+
+from .test_window import click, run_to_end
+
+
+def table(inspector):
+    t = inspector.table
+    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def test_inspector_shows_every_number_of_each_stepped_epoch(qtbot, make_window):
+    params = Params(angles_deg=(22, -20, 14), lengths=(1.0, 0.7, 1.3), base=0.1, target=0.4, eta=0.2)
+    window = make_window(params)
+    records = list(iter_epochs(params))
+    for j in (1, 2, 3):
+        click(qtbot, window, window.step_action)
+        qtbot.waitUntil(lambda: window.epoch_shown == j, timeout=5000)
+        rec = records[j]
+        rows = table(window.inspector)
+        assert len(rows) == 3 and window.inspector.record.index == j
+        for i, row in enumerate(rows):
+            expected = [i + 1, math.degrees(rec.before[i]), rec.dY_dw[i], rec.dE_dY, rec.dE_dw[i], rec.delta[i],
+                        math.degrees(rec.angles[i])]
+            assert row == [str(i + 1)] + [num(v) for v in expected[1:]]
+            # and each shown number is the record's to 6 significant digits, checkable by hand
+            for text, value in zip(row[1:], expected[1:]):
+                assert float(text) == pytest.approx(value, rel=1e-5, abs=1e-12)
+            # the chain rule holds in the shown numbers themselves
+            assert float(row[4]) == pytest.approx(float(row[3]) * float(row[2]), rel=1e-5)
+            assert float(row[5]) == pytest.approx(-rec.eta * float(row[4]), rel=1e-5)
+        worked = window.inspector.worked.text()
+        assert f"= {num(rec.dE_dY)}" in worked and num(rec.angles[0]) in worked
+        assert f"Epoch {j}" in window.inspector.title.text() and num(rec.error) in window.inspector.title.text()
+    assert len(COLUMNS) == 7
+
+
+def test_inspector_shows_the_next_update_while_idle(qtbot, make_window):
+    window = make_window(Params())
+    first = list(iter_epochs(Params(epochs=1)))[1]
+    assert "Next update" in window.inspector.title.text()
+    assert table(window.inspector)[0][4] == num(first.dE_dw[0])
+
+
+@pytest.mark.parametrize("name, kind, status", [
+    ("eta too small", "slow", "max_epochs"),
+    ("eta good", "good", "max_epochs"),
+    ("eta oscillating", "oscillating", "max_epochs"),
+    ("eta diverging", "diverging", "diverged"),
+])
+def test_eta_lessons_meter_and_run_agree(qtbot, make_window, name, kind, status):
+    preset = next(p for p in PRESETS if p.name.lower().startswith(name))
+    window = make_window(Params())
+    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.load_preset(preset)
+    assert window.params == preset.params
+    assert window.controls.meter.verdict.kind == kind
+    assert kind in window.controls.meter.text()
+    result = run_to_end(qtbot, window)
+    assert result.status == status == solve(preset.params).status
+    if kind == "oscillating":        # the residual really alternates in sign
+        residuals = [result.positions(j)[1][-1] - preset.params.goal for j in range(result.epochs_run + 1)]
+        assert all(a * b < 0 for a, b in zip(residuals[-6:], residuals[-5:]))
+    if kind == "slow":
+        assert result.errors[-1] > 0.1 * result.errors[0]
+
+
+def test_every_preset_loads_and_runs_as_it_says(qtbot, make_window):
+    window = make_window(Params())
+    window.controls.speed.setValue(window.controls.speed.maximum())
+    for preset in PRESETS:
+        window.load_preset(preset)
+        assert window.params == preset.params and preset.name in window.readout.text()
+        if preset.expect:
+            assert run_to_end(qtbot, window, timeout=20_000).status == preset.expect

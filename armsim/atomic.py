@@ -1,12 +1,13 @@
 """Atomic file writes: a file is either wholly replaced or left exactly as it was.
 
 Every file armsim writes for the user (scenarios, history exports, figures,
-videos) goes through :func:`atomic_open` or :func:`atomic_write`. The data goes
-to a hidden temporary file in the same directory, is flushed and fsynced, and
-only then renamed over the destination with :func:`os.replace`, which is atomic
-on POSIX and Windows when both names are on one file system (hence the same
-directory). On any failure, including Ctrl-C, the temporary file is removed and
-the old file is untouched. Qt-free.
+videos) goes through :func:`atomic_open` or :func:`atomic_write`, or, for a
+writer that opens the file by name itself (ffmpeg), :func:`atomic_path`. The
+data goes to a hidden temporary file in the same directory, is flushed and
+fsynced, and only then renamed over the destination with :func:`os.replace`,
+which is atomic on POSIX and Windows when both names are on one file system
+(hence the same directory). On any failure, including Ctrl-C, the temporary
+file is removed and the old file is untouched. Qt-free.
 """
 from __future__ import annotations
 
@@ -16,16 +17,16 @@ import stat
 from contextlib import contextmanager, suppress
 from typing import IO, Iterator
 
-__all__ = ["atomic_open", "atomic_write"]
+__all__ = ["atomic_open", "atomic_path", "atomic_write"]
 
 # A long destination name plus our prefix and suffix must stay under the usual 255-byte limit.
 _NAME_KEEP = 100
 
 
-def _create_temp(directory: str, name: str) -> tuple[int, str]:
-    """A new, exclusively created temporary file next to the destination."""
+def _create_temp(directory: str, name: str, suffix: str = "") -> tuple[int, str]:
+    """A new, exclusively created temporary file next to the destination (its name ends ``.tmp`` + ``suffix``)."""
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name[:_NAME_KEEP]}.{secrets.token_hex(6)}.tmp")
+        tmp = os.path.join(directory, f".{name[:_NAME_KEEP]}.{secrets.token_hex(6)}.tmp{suffix[:20]}")
         try:
             # 0o666 lets the umask decide the permissions, as for any new file; O_EXCL never follows
             # a planted symlink and never clobbers another writer's temporary file.
@@ -86,10 +87,58 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", *, encoding: str = "u
             yield f
             f.flush()
             os.fsync(f.fileno())
+        _replace(tmp, target)
+    except BaseException:
         with suppress(OSError):
-            # Replacing a file should not change who may read it.
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
+            os.unlink(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _replace(tmp: str, target: str) -> None:
+    with suppress(OSError):
+        # Replacing a file should not change who may read it.
+        os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+    os.replace(tmp, target)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[str]:
+    """A temporary file name that replaces ``path`` when the ``with`` block succeeds.
+
+    For writers that open the file themselves (an ffmpeg subprocess, a plugin that
+    takes a name). The temporary name keeps the destination's extension, so a
+    writer that picks its format from the name picks the right one.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The destination. A symlink is followed, so the link stays and its target is replaced.
+
+    Yields
+    ------
+    str
+        The temporary file's path: an empty file, created exclusively, in the
+        destination's directory. Overwrite it (do not delete or rename it).
+
+    Raises
+    ------
+    OSError
+        If the directory is not writable or the disk is full; the destination is then
+        unchanged and the temporary file removed, as on any exception in the block.
+    """
+    target = os.path.realpath(os.fspath(path))
+    directory, name = os.path.split(target)
+    fd, tmp = _create_temp(directory, name, os.path.splitext(name)[1])
+    os.close(fd)
+    try:
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)       # the writer closed the file; make its data durable before the rename
+        finally:
+            os.close(fd)
+        _replace(tmp, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)

@@ -1,19 +1,32 @@
 """The command line: ``armsim`` (window), ``armsim gui``, ``armsim solve``, ``armsim render``.
 
-Only the window's path imports Qt (inside :func:`main`, on demand), so
+Only the window's and ``render``'s paths import Qt (on demand), so
 ``armsim solve`` runs on a machine with no display and prints the seed post's
 numbers. Every bad input ends with exit status 2 and one line on stderr naming
 the argument and the rule; a run that diverges is a result, not an error.
+
+``armsim render --out FILE`` solves headless, then draws the run offscreen
+(``QT_QPA_PLATFORM=offscreen`` when no display is set): a figure of one epoch
+(``.png``, ``.svg``) or a video of the whole run (``.gif``, ``.mp4``). Its
+options are checked before the run is solved (exit 2, naming the flag; an
+``--out`` whose directory is missing or not writable is bad input too). A
+write that still fails (disk full, a file system gone read-only) prints one
+line and exits 1, leaving no partial file.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import signal
 import sys
+import threading
+import time
 from typing import Sequence
 
 from . import __version__
+from . import media
 from .model import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, Params, ParamError
 from .solvers import DIVERGENCE_RULE, Result, solve
 
@@ -37,6 +50,13 @@ def _count(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX\u00d7]\s*(\d+)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels such as 1920x1080, got {text!r}")
+    return int(m.group(1)), int(m.group(2))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,6 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
     solve_p.add_argument("--json", action="store_true", help="print one strict JSON object instead")
     solve_p.set_defaults(parser=solve_p)
 
+    render_p = sub.add_parser("render", help="write a figure (.png .svg) or a video (.gif .mp4) of a run",
+                              description="Solve the run headless, then draw it offscreen: a figure of one epoch "
+                                          "(.png, .svg) or a video of the whole run (.gif, .mp4), the format "
+                                          "taken from --out's extension. The arm (red dashed start pose, green "
+                                          "pose, fading trail, dashed target line) beside the error curve, "
+                                          "under a title line. Prints one line: what was written.")
+    add_param_flags(render_p)
+    out = render_p.add_argument_group("the picture")
+    out.add_argument("--out", required=True, metavar="FILE", help="the file to write: .png, .svg, .gif or .mp4")
+    out.add_argument("--size", type=_size, metavar="WxH",
+                     help="width x height in pixels, each 16 to 7680, even for .mp4 (default 1920x1080)")
+    out.add_argument("--epoch", type=_count, metavar="J",
+                     help="figures: the epoch shown, 0 (the start) to the last (default: the last)")
+    out.add_argument("--fps", type=_count, metavar="N",
+                     help=f"videos: frames per second, 1 to {media.MAX_FPS} (.gif: to {media.MAX_GIF_FPS}); "
+                          "default 30")
+    out.add_argument("--frames-per-epoch", type=_count, metavar="K",
+                     help=f"videos: frames per epoch, 1 to {media.MAX_FRAMES_PER_EPOCH}; those between two epochs "
+                          "interpolate the pose (default 1)")
+    out.add_argument("--hold", type=_number, metavar="SECONDS",
+                     help=f"videos: show the last frame this much longer, 0 to {media.MAX_HOLD:g} (default 0)")
+    render_p.set_defaults(parser=render_p)
+
     gui_p = sub.add_parser("gui", help="open the window (the default)")
     add_param_flags(gui_p)
     gui_p.add_argument("--run", action="store_true", help="start the run at once")
@@ -120,6 +163,89 @@ def run_solve(params: Params, as_json: bool) -> None:
     print(f"final error {result.errors[-1]:.6g} after {result.epochs_run} epochs: {result.status} ({result.reason})")
 
 
+# Which flag each export option comes from (armsim.media.OptionError.option).
+RENDER_FLAGS = {"path": "--out", "size": "--size", "epoch": "--epoch", "fps": "--fps",
+                "frames_per_epoch": "--frames-per-epoch", "hold": "--hold", "epochs": "--epochs"}
+VIDEO_ONLY = ("fps", "frames_per_epoch", "hold")
+
+
+def _render_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:
+    """The checked export options of ``armsim render``; a broken rule exits 2 naming the flag."""
+    try:
+        ext = media.check_format(args.out)
+        target = os.path.abspath(args.out)
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            why = "is not a directory" if os.path.exists(folder) else "does not exist"
+            raise media.OptionError("path", f"{folder} {why}")
+        if os.path.isdir(target):
+            raise media.OptionError("path", f"{target} is a directory")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise media.OptionError("path", f"the directory {folder} is not writable")
+        size = args.size or media.DEFAULT_SIZE
+        if ext in media.FIGURE_FORMATS:
+            given = [name for name in VIDEO_ONLY if getattr(args, name) is not None]
+            if given:
+                raise media.OptionError(given[0], "only for videos (.gif, .mp4); a figure shows one epoch")
+            return {"ext": ext, "size": media.check_size(size), "epoch": -1 if args.epoch is None else args.epoch}
+        if args.epoch is not None:
+            raise media.OptionError("epoch", "only for figures (.png, .svg); a video shows every epoch")
+        fps = 30 if args.fps is None else args.fps
+        k = 1 if args.frames_per_epoch is None else args.frames_per_epoch
+        hold = 0.0 if args.hold is None else args.hold
+        ext, size, fps, k, hold = media.check_video(args.out, size, fps, k, hold)
+        return {"ext": ext, "size": size, "fps": fps, "frames_per_epoch": k, "hold": hold}
+    except media.OptionError as e:
+        parser.error(f"argument {RENDER_FLAGS.get(e.option, e.option)}: {e.rule}")
+
+
+def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """``armsim render``: check the options, solve, draw offscreen, write atomically, print one line."""
+    options = _render_options(args, parser)
+    result = solve(params_from(args, parser))
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # before Qt loads: no display, no window system
+    from .gui.figure import export_figure        # Qt is imported here, only on this path
+    from .gui.video import export_video
+    started = time.perf_counter()
+    w, h = options["size"]
+    restore = _exit_on_sigterm()
+    try:
+        if options["ext"] in media.FIGURE_FORMATS:
+            j = export_figure(result, args.out, options["size"], options["epoch"])
+            line = f"1 frame (epoch {j} of {result.epochs_run}), {w}x{h}"
+        else:
+            info = export_video(result, args.out, size=options["size"], fps=options["fps"],
+                                frames_per_epoch=options["frames_per_epoch"], hold=options["hold"],
+                                progress=_progress_meter() if sys.stderr.isatty() else None)
+            line = f"{info.frames} frames, {w}x{h}, {info.seconds:.2f} s at {info.fps} fps"
+    except media.OptionError as e:          # rules that need the solved run: --epoch's range, a video's length
+        parser.error(f"argument {RENDER_FLAGS.get(e.option, e.option)}: {e.rule}")
+    except OSError as e:
+        print(f"armsim render: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    finally:
+        restore()
+    print(f"wrote {args.out}: {line}; took {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _exit_on_sigterm():
+    """Turn SIGTERM into SystemExit while rendering, so the temporary file and ffmpeg are cleaned
+    up as on Ctrl-C (Python's default SIGTERM ends the process on the spot). Returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _progress_meter():
+    """``progress(done, total)`` that redraws one status line on a terminal's stderr."""
+    def progress(done: int, total: int) -> None:
+        print(f"\rframe {done} / {total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    return progress
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
@@ -130,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "solve":
             run_solve(params_from(args, args.parser), args.json)
             return 0
+        if command == "render":
+            return run_render(args, args.parser)
         params = params_from(args, args.parser) if args.command else Params()
         from .gui.app import main as gui_main     # Qt is imported here and only here
         return gui_main(params, run=getattr(args, "run", False), scenario=getattr(args, "scenario", None))

@@ -258,7 +258,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "render":
             return run_render(args, args.parser)
-        params = params_from(args, args.parser) if args.command else Params()
+        params = params_from(args, args.parser) if args.command else None   # None: the last session's setup
+        if getattr(args, "scenario", None):
+            from .scenario import ScenarioError, load
+            try:
+                load(args.scenario)          # checked here, Qt-free, so a bad file exits 2 before any window
+            except ScenarioError as e:
+                args.parser.error(f"argument --scenario: {e}")
         from .gui.app import main as gui_main     # Qt is imported here and only here
         return gui_main(params, run=getattr(args, "run", False), scenario=getattr(args, "scenario", None))
     except BrokenPipeError:          # `armsim solve | head`: the reader left; not our error

@@ -8,6 +8,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication
 
 from ..model import Params
+from . import files, settings
 from .main_window import MainWindow
 
 APP_FONT_PT = 13        # legible on a projector; presentation mode goes larger
@@ -38,9 +39,11 @@ def make_app() -> QApplication:
 def main(params: Params | None = None, *, run: bool = False, scenario: str | None = None) -> int:
     """Open the window; with ``run`` the run starts at once. Returns the exit status."""
     app = make_app()
-    window = MainWindow(params)
+    window = MainWindow(params if params is not None else settings.last_params())
     app.aboutToQuit.connect(window.controller.stop)
     window.show()
+    if scenario is not None:
+        files.open_scenario(window, scenario)
     if run:
         window.run_or_pause()
     return app.exec()

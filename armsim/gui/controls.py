@@ -237,6 +237,13 @@ class ControlPanel(QWidget):
     def speed_value(self) -> float:
         return SPEEDS[self.speed.value()]
 
+    def set_speed(self, epochs_per_second: float) -> None:
+        """Move the speed slider to the listed speed nearest ``epochs_per_second`` (inf: as fast as possible)."""
+        nearest = min(range(len(SPEEDS)), key=lambda i: abs(math.log(SPEEDS[i] / epochs_per_second))
+                      if math.isfinite(SPEEDS[i]) and math.isfinite(epochs_per_second)
+                      else (0 if SPEEDS[i] == epochs_per_second else math.inf))
+        self.speed.setValue(nearest)
+
     def set_eta(self, eta: float) -> None:
         self._show_eta(eta)
         self.etaChanged.emit(eta)

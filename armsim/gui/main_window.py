@@ -20,8 +20,10 @@ from ..presets import PRESETS
 from ..solvers import Result, iter_epochs
 from .arm_view import ArmView
 from .controls import ControlPanel
+from . import files, settings
 from .error_plot import ErrorPlot
 from .inspector import InspectorPanel
+from .style import theme_for
 from .worker import Frame, RunController
 
 
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel()
         self.inspector_dock = self._dock("Chain rule", "inspector", self.inspector, Qt.BottomDockWidgetArea)
         self._build_actions()
+        self.setAcceptDrops(True)
         self.controls.shapeChanged.connect(self.reset)
         self.controls.etaChanged.connect(self._eta_changed)
         self.controls.speedChanged.connect(self.controller.set_speed)
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
         self.controller.stateChanged.connect(self._update_actions)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
+        settings.restore(self)
         self.reset()
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
@@ -111,6 +115,14 @@ class MainWindow(QMainWindow):
         self.toolbar = bar
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction("Open scenario…", QKeySequence.Open, lambda: files.open_scenario(self))
+        recent = file_menu.addMenu("Open recent")
+        recent.aboutToShow.connect(lambda: files.fill_recent_menu(self, recent))
+        file_menu.addAction("Save scenario as…", QKeySequence.Save, lambda: files.save_scenario(self))
+        export_menu = file_menu.addMenu("Export")
+        for label in files.EXPORTS:
+            export_menu.addAction(label, lambda lab=label: files.export(self, lab))
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
@@ -124,6 +136,15 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _checked=False, p=preset: self.load_preset(p))
         lessons_menu.setToolTipsVisible(True)
         view_menu = menu.addMenu("&View")
+        self.presentation_action = QAction("Presentation mode", self, checkable=True)
+        self.presentation_action.setShortcut(QKeySequence("F11"))
+        self.presentation_action.setToolTip("full screen, large text, thick lines, only the arm and the curve (F11)")
+        self.presentation_action.toggled.connect(self.set_presentation)
+        self.addAction(self.presentation_action)
+        self.colour_safe_action = QAction("Colour-blind-safe colours", self, checkable=True)
+        self.colour_safe_action.toggled.connect(lambda _on: self._apply_theme())
+        view_menu.addAction(self.presentation_action)
+        view_menu.addAction(self.colour_safe_action)
         view_menu.addAction(self.log_action)
         view_menu.addAction(self.dock.toggleViewAction())
         view_menu.addAction(self.inspector_dock.toggleViewAction())
@@ -180,20 +201,20 @@ class MainWindow(QMainWindow):
             self.params = self.controls.params()
         except ParamError as e:
             self.params = None
-            self._say(f"<b>Cannot run:</b> {e.field}: {e.rule}")
+            self.say(f"<b>Cannot run:</b> {e.field}: {e.rule}")
             self._update_actions()
             return
         self.arm_view.set_params(self.params)
         self._clear_run()
         self._show_next_update()
-        self._say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
+        self.say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
                   "Press <b>Space</b> to run, <b>→</b> to step.")
         self._update_actions()
 
     def load_preset(self, preset) -> None:
         """Set up one of the post's scenarios (stops any run); its description goes in the readout."""
         self.controls.set_params(preset.params)       # emits shapeChanged -> reset()
-        self._say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
+        self.say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
 
     def _clear_run(self) -> None:
         self.result = None
@@ -230,7 +251,7 @@ class MainWindow(QMainWindow):
         state = "paused" if self.controller.state == "paused" else "running"
         grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
         eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
-        self._say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+        self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
 
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
@@ -257,23 +278,68 @@ class MainWindow(QMainWindow):
         if result.epochs_run:
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
-        self._say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
+        self.say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
                   f"error {result.errors[-1]:.6g}")
         self._update_actions()
 
     def _on_failed(self, message: str) -> None:
-        self._say(f"<b style='color:#b00020'>The solver stopped with an internal error:</b> {message}")
+        self.say(f"<b style='color:#b00020'>The solver stopped with an internal error:</b> {message}")
         self._update_actions()
 
-    def _say(self, html: str) -> None:
+    def say(self, html: str) -> None:
+        """Put a message in the readout under the plots."""
         self.readout.setText(html)
+
+
+    # -- looks ----------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        presenting = self.presentation_action.isChecked()
+        theme = theme_for(self.colour_safe_action.isChecked(), presenting)
+        self.arm_view.apply_theme(theme)
+        self.error_plot.apply_theme(theme)
+        self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
+        self.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
+
+    def set_presentation(self, on: bool) -> None:
+        """Full screen with large text and thick lines; the docks are hidden (View menu brings them back)."""
+        if on:
+            self._docks_before = [d for d in (self.dock, self.inspector_dock) if d.isVisible()]
+            for d in self._docks_before:
+                d.hide()
+            self.showFullScreen()
+        else:
+            for d in getattr(self, "_docks_before", []):
+                d.show()
+            self.showNormal()
+        self._apply_theme()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Escape and self.presentation_action.isChecked():
+            self.presentation_action.setChecked(False)
+        else:
+            super().keyPressEvent(event)
+
+    # -- drag and drop --------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if files.scenario_in_drop(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = files.scenario_in_drop(event)
+        if path:
+            event.acceptProposedAction()
+            files.open_scenario(self, path)
 
     def _show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts",
                                 "Space: run / pause / resume\nRight or S: step one epoch\nR: reset\n"
-                                "P: pause / resume\nL: log-scale error\nCtrl+Q: quit")
+                                "P: pause / resume\nL: log-scale error\nF11: presentation mode\n"
+                                "Ctrl+O / Ctrl+S: open / save a scenario\nCtrl+Q: quit")
 
     # -- lifetime -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.controller.stop()          # first: no thread may outlive the window
+        if self.presentation_action.isChecked():
+            self.presentation_action.setChecked(False)     # store the normal geometry, not full screen
+        settings.store(self)
         super().closeEvent(event)

@@ -37,4 +37,10 @@ class Theme:
 LIGHT = Theme()
 # Okabe-Ito vermillion and bluish green-free pair: orange start, blue final, safe for red-green colour blindness.
 COLOUR_SAFE = replace(LIGHT, start="#d55e00", final="#0072b2", target="#222222", error="#0072b2")
-PRESENTATION_SCALE = dict(line_width=5.0, joint_size=18.0, font_px=26)
+PRESENTATION_SCALE = dict(line_width=6.0, joint_size=20.0, font_px=28)
+
+
+def theme_for(colour_safe: bool, presentation: bool) -> Theme:
+    """The theme for a palette choice and presentation mode (thick lines, large text)."""
+    theme = COLOUR_SAFE if colour_safe else LIGHT
+    return replace(theme, **PRESENTATION_SCALE) if presentation else theme

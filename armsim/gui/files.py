@@ -1,0 +1,162 @@
+"""The window's file work: scenario files (open, save, recent, drop), and exports of figures, data and video.
+
+Functions take the main window and report problems in a message box naming the
+file and the problem; nothing here changes the setup unless a file was read
+and validated completely (``scenario.load`` either returns a whole Scenario or
+raises). Every file is written atomically by the core modules it calls.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+
+from .. import export_data, scenario
+from ..media import OptionError
+from .figure import export_figure
+from .video import Cancelled, export_video
+
+RECENT_KEY = "recent_files"
+MAX_RECENT = 8
+SCENARIO_FILTER = "armsim scenario (*.toml)"
+
+
+# -- recent files ------------------------------------------------------------------------------
+def recent_files() -> list[str]:
+    """The remembered scenario paths, newest first (a corrupt stored value reads as none)."""
+    value = QSettings().value(RECENT_KEY, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v][:MAX_RECENT]
+
+
+def remember(path: str) -> None:
+    path = os.path.abspath(path)
+    QSettings().setValue(RECENT_KEY, [path] + [p for p in recent_files() if p != path][:MAX_RECENT - 1])
+
+
+def fill_recent_menu(window, menu) -> None:
+    """Rebuild the Open Recent menu (called each time it is about to show)."""
+    menu.clear()
+    paths = recent_files()
+    for path in paths:
+        menu.addAction(path, lambda p=path: open_scenario(window, p))
+    if not paths:
+        menu.addAction("(none yet)").setEnabled(False)
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+def open_scenario(window, path: str | None = None) -> bool:
+    """Load a scenario into the window; on any problem say what it is and change nothing."""
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
+        if not path:
+            return False
+    try:
+        loaded = scenario.load(path)
+    except scenario.ScenarioError as e:
+        QMessageBox.warning(window, "Cannot open scenario", f"{e}\n\nThe current setup is unchanged.")
+        return False
+    window.controls.set_params(loaded.params)            # one shapeChanged: the window resets once
+    speed = loaded.view.get("speed")
+    if speed is not None:
+        window.controls.set_speed(float("inf") if speed == "max" else float(speed))
+    remember(path)
+    title = loaded.view.get("name") or os.path.basename(path)
+    window.say(f"Opened <b>{title}</b>. {loaded.view.get('note', '')}")
+    return True
+
+
+def save_scenario(window) -> bool:
+    if window.params is None:
+        QMessageBox.warning(window, "Cannot save", "The current setup is not valid; nothing was saved.")
+        return False
+    path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "scenario.toml", SCENARIO_FILTER)
+    if not path:
+        return False
+    if not path.lower().endswith(".toml"):
+        path += ".toml"
+    speed = window.controls.speed_value()
+    try:
+        scenario.save(path, window.params.with_(eta=window.controls.eta),
+                      {"speed": "max" if speed == float("inf") else float(speed)})
+    except (OSError, ValueError) as e:
+        QMessageBox.warning(window, "Cannot save scenario", f"{path}: {e}\n\nNo file was changed.")
+        return False
+    remember(path)
+    window.say(f"Saved the setup to <b>{path}</b>.")
+    return True
+
+
+def scenario_in_drop(event) -> str | None:
+    """The .toml file a drag carries, if it carries exactly one local file."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    if len(urls) == 1 and urls[0].isLocalFile() and urls[0].toLocalFile().lower().endswith(".toml"):
+        return urls[0].toLocalFile()
+    return None
+
+
+# -- exports -----------------------------------------------------------------------------------
+EXPORTS = {   # label: (file filter, default name)
+    "Figure as PNG…": ("PNG image (*.png)", "armsim.png"),
+    "Figure as SVG…": ("SVG drawing (*.svg)", "armsim.svg"),
+    "History as CSV…": ("CSV table (*.csv)", "armsim-history.csv"),
+    "History as JSON…": ("JSON (*.json)", "armsim-history.json"),
+    "Video as MP4…": ("MP4 video (*.mp4)", "armsim.mp4"),
+    "Video as GIF…": ("Animated GIF (*.gif)", "armsim.gif"),
+}
+
+
+def export(window, label: str, path: str | None = None) -> bool:
+    """Export the last finished run in the format ``label`` names (asks for the path unless given)."""
+    result = window.result
+    if result is None:
+        QMessageBox.information(window, "Nothing to export", "Run the arm first: exports show a finished run.")
+        return False
+    filt, default = EXPORTS[label]
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(window, label.rstrip("…"), default, filt)
+        if not path:
+            return False
+    ext = os.path.splitext(default)[1]
+    if not path.lower().endswith(ext):
+        path += ext
+    theme, log = window.arm_view.theme, window.error_plot.log
+    try:
+        if ext in (".png", ".svg"):
+            export_figure(result, path, theme=theme, log_error=log)
+        elif ext == ".csv":
+            export_data.write_csv(path, result)
+        elif ext == ".json":
+            export_data.write_json(path, result)
+        else:
+            return _export_video(window, result, path, theme, log)
+    except (OSError, ValueError, OptionError) as e:
+        QMessageBox.warning(window, "Export failed", f"{path}: {e}\n\nNo file was written.")
+        return False
+    window.say(f"Exported <b>{path}</b>.")
+    return True
+
+
+def _export_video(window, result, path, theme, log) -> bool:
+    progress = QProgressDialog("Rendering video…", "Cancel", 0, 1, window)
+    progress.setWindowModality(Qt.WindowModal)
+    progress.setMinimumDuration(0)
+
+    def step(done: int, total: int) -> None:
+        progress.setMaximum(total)
+        progress.setValue(done)
+        QApplication.processEvents()        # keep the window alive; frames are drawn on this thread
+
+    try:
+        info = export_video(result, path, progress=step, cancel=progress.wasCanceled, theme=theme, log_error=log)
+    except Cancelled:
+        window.say("Video export cancelled; no file was written.")
+        return False
+    finally:
+        progress.close()
+    window.say(f"Exported <b>{path}</b>: {info.frames} frames at {info.size[0]}x{info.size[1]}.")
+    return True

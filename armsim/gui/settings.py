@@ -1,0 +1,61 @@
+"""What the window remembers between launches (QSettings): geometry, palette, log scale and the last setup.
+
+Stored values may be corrupt (hand-edited, from an older version, another
+machine): every read checks its type and falls back to the default, and the
+last setup is stored as scenario TOML text and validated like any file.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from .. import scenario
+from ..model import Params
+
+
+def _bool(settings: QSettings, key: str, default: bool) -> bool:
+    value = settings.value(key, default)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return default
+
+
+def _bytes(settings: QSettings, key: str) -> QByteArray | None:
+    value = settings.value(key)
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def last_params() -> Params | None:
+    """The setup of the last session, or None when absent or not valid."""
+    text = QSettings().value("last_setup")
+    if not isinstance(text, str) or len(text) > scenario.MAX_BYTES:
+        return None
+    try:
+        return scenario.parse(text).params
+    except scenario.ScenarioError:
+        return None
+
+
+def restore(window) -> None:
+    """Apply stored geometry, dock layout, palette and log scale to ``window`` (each only if valid)."""
+    s = QSettings()
+    geometry = _bytes(s, "geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    state = _bytes(s, "window_state")
+    if state is not None:
+        window.restoreState(state)
+    window.colour_safe_action.setChecked(_bool(s, "colour_safe", False))
+    window.log_action.setChecked(_bool(s, "log_error", False))
+
+
+def store(window) -> None:
+    s = QSettings()
+    s.setValue("geometry", window.saveGeometry())
+    s.setValue("window_state", window.saveState())
+    s.setValue("colour_safe", window.colour_safe_action.isChecked())
+    s.setValue("log_error", window.log_action.isChecked())
+    if window.params is not None:
+        s.setValue("last_setup", scenario.dumps(window.params.with_(eta=window.controls.eta)))
+    s.sync()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..kinematics import forward
 from ..model import Params
-from .style import LIGHT, Theme
+from .style import LIGHT, Theme, no_si_prefix
 
 TRAIL_LENGTH = 16
 TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)
@@ -42,7 +42,8 @@ class ArmView(pg.PlotWidget):
         item.hideButtons()
         item.setLabel("bottom", "x")
         item.setLabel("left", "lateral position Y")
-        legend = item.addLegend(offset=(10, 10))
+        legend = item.addLegend(offset=(-10, 10))                     # top right, over a veil: poses show through
+        legend.setBrush(pg.mkBrush(255, 255, 255, 190))
         legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)     # static: paint it once, then blit
         for name in ("bottom", "left"):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only
@@ -55,7 +56,7 @@ class ArmView(pg.PlotWidget):
         self.start_curve = item.plot(name="start pose", antialias=True)
         self.final_curve = item.plot(name="current / final pose", antialias=True)
         self.base_marker = item.plot(name="base")
-        self.target_label = pg.TextItem(anchor=(0, 1))
+        self.target_label = pg.TextItem(anchor=(1, 1))               # right end of the line: the base is left
         item.addItem(self.target_label)
         self._bounds = None
         self._shown = None          # angles of the green pose, pushed onto the trail when it moves
@@ -95,10 +96,13 @@ class ArmView(pg.PlotWidget):
             axis.setPen(t.foreground)
             axis.setTextPen(t.foreground)
             axis.label.setFont(axis_font)
-            axis.enableAutoSIPrefix(False)
+            no_si_prefix(axis)
         legend = self.getPlotItem().legend
         legend.setLabelTextSize(f"{t.font_px}px")
         legend.setLabelTextColor(t.foreground)
+        for _sample, label in legend.items:      # the two setters above only reach labels added later
+            label.setText(label.text, size=f"{t.font_px}px", color=t.foreground)
+        legend.update()
 
     # -- content ------------------------------------------------------------------------
     def set_params(self, params: Params) -> None:
@@ -178,5 +182,5 @@ class ArmView(pg.PlotWidget):
             half = np.maximum((hi - lo) / 2 + pad, 0.35 * r)     # never a sliver
             lo, hi = centre - half, centre + half
         self._bounds = (lo, hi)
-        self.target_label.setPos(lo[0], self.params.goal)
+        self.target_label.setPos(hi[0], self.params.goal)
         self.getPlotItem().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

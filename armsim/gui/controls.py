@@ -12,7 +12,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ..model import MAX_EPOCHS, Params, ParamError
 from .eta_meter import EtaMeter
@@ -133,6 +133,7 @@ class ControlPanel(QWidget):
         eta_row.addWidget(self.eta_entry)
         form.addRow("eta", eta_row)
         self.meter = EtaMeter()
+        self.meter.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)    # its words never get cut
         form.addRow(self.meter)
         self.eta_problem = QLabel()
         self.eta_problem.setStyleSheet("color: #b00020")

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 
-from .style import LIGHT, Theme
+from .style import LIGHT, Theme, no_si_prefix
 
 # Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
 LOG_FLOOR = 1e-300
@@ -86,7 +86,7 @@ class ErrorPlot(pg.PlotWidget):
             axis.setPen(t.foreground)
             axis.setTextPen(t.foreground)
             axis.label.setFont(font)
-            axis.enableAutoSIPrefix(False)
+            no_si_prefix(axis)
 
     def viewportEvent(self, event) -> bool:
         # The viewport's paint events arrive here (QAbstractScrollArea); the window uses the signal

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.controller.stateChanged.connect(self._update_actions)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
+        self.resizeDocks([self.inspector_dock], [300], Qt.Vertical)
         settings.restore(self)
         self.reset()
 
@@ -306,11 +307,16 @@ class MainWindow(QMainWindow):
             self._docks_before = [d for d in (self.dock, self.inspector_dock) if d.isVisible()]
             for d in self._docks_before:
                 d.hide()
+            self._geometry_before = self.saveGeometry()
+            if self.screen() is not None:        # without a window manager (Xvfb, kiosks) full screen is a hint
+                self.setGeometry(self.screen().geometry())
             self.showFullScreen()
         else:
             for d in getattr(self, "_docks_before", []):
                 d.show()
             self.showNormal()
+            if getattr(self, "_geometry_before", None) is not None:
+                self.restoreGeometry(self._geometry_before)
         self._apply_theme()
 
     def keyPressEvent(self, event) -> None:

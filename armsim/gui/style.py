@@ -1,6 +1,7 @@
 """Colours, pens and sizes shared by the plots, in one place so themes and presentation mode can swap them."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
@@ -32,6 +33,17 @@ class Theme:
         c = pg.mkColor(colour)
         c.setAlpha(alpha)
         return pg.mkBrush(c)
+
+
+def no_si_prefix(axis) -> None:
+    """Plain numbers on an axis, never an SI-scaled one.
+
+    pyqtgraph 0.14's ``enableAutoSIPrefix(False)`` still rescales the tick values for ranges below 1
+    (``updateAutoSIPrefix`` ignores the flag) while dropping the "(x0.001)" label: an error of 0.037
+    would read as 37. Allowing the prefix in no range at all keeps the scale at 1.
+    """
+    axis.setSIPrefixEnableRanges(((math.inf, math.inf),))
+    axis.enableAutoSIPrefix(False)
 
 
 LIGHT = Theme()

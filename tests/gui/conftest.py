@@ -33,6 +33,14 @@ def no_thread_left_running(request):
     assert not left, f"{len(left)} solver thread(s) left behind, {len(running)} still running"
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings(qapp):
+    """Each test starts from empty settings: a window closed by one test must not set up the next."""
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
 @pytest.fixture
 def make_window(qtbot):
     """Windows held strongly until the test ends, then closed as a user would (closeEvent stops the run)."""

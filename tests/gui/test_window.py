@@ -158,3 +158,15 @@ def test_hover_readout_names_epoch_and_error(qtbot, make_window):
     scene_pos = plot.getPlotItem().vb.mapViewToScene(QPointF(5, plot.errors[5]))
     plot._hover(scene_pos)
     assert plot.readout.toPlainText() == f"epoch 5\nE = {plot.errors[5]:.6g}"
+
+
+def test_small_errors_are_printed_unscaled_on_the_axis(qtbot, make_window):
+    """pyqtgraph would show an error of 0.037 as 37 with no unit prefix; armsim keeps plain numbers."""
+    window = make_window(Params(), speed=FAST)
+    run_to_end(qtbot, window)
+    window.presentation_action.setChecked(True)          # re-applying the theme must not bring it back
+    window.presentation_action.setChecked(False)
+    for view in (window.error_plot, window.arm_view):
+        axis = view.getPlotItem().getAxis("left")
+        # the scale pyqtgraph applies when it draws tick labels (AxisItem.generateDrawSpecs)
+        assert axis.tickStrings([0.03], axis.autoSIPrefixScale * axis.scale, 0.01) == ["0.03"]

@@ -1,0 +1,78 @@
+"""Regenerate the README's screenshots from a real X window (run under Xvfb):
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb python scripts/screenshots.py assets
+
+Each shot drives the real window (menus' own functions, real runs) and grabs the
+whole X screen, so what you see is what a user on that screen sees.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from armsim import Params
+from armsim.gui.app import make_app
+from armsim.gui.main_window import MainWindow
+from armsim.presets import by_name
+
+
+def settle(ms: int = 600) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def run_to_end(window: MainWindow) -> None:
+    loop = QEventLoop()
+    window.controller.finished.connect(loop.quit)
+    window.run_or_pause()
+    loop.exec()
+    window.controller.finished.disconnect(loop.quit)
+    settle()
+
+
+def shoot(name: str, folder: str) -> None:
+    path = os.path.join(folder, name)
+    if not QApplication.primaryScreen().grabWindow(0).save(path):
+        raise SystemExit(f"could not write {path}")
+    print("wrote", path)
+
+
+def main(folder: str) -> None:
+    os.makedirs(folder, exist_ok=True)
+    QSettings.setDefaultFormat(QSettings.IniFormat)          # never read or write the user's settings
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
+    app = make_app()
+    window = MainWindow(Params())
+    window.setGeometry(app.primaryScreen().availableGeometry())   # Xvfb has no window manager to maximise
+    window.show()
+    settle(1000)
+    window.controls.speed.setValue(window.controls.speed.maximum())
+    run_to_end(window)
+    shoot("window.png", folder)
+
+    window.reset()
+    for _ in range(3):
+        window.step()
+        settle(400)
+    shoot("inspector.png", folder)
+
+    window.load_preset(by_name("-75, -55, 0 with Y0 = 0.7"))
+    window.presentation_action.setChecked(True)
+    settle(1000)
+    run_to_end(window)
+    shoot("presentation.png", folder)
+    window.presentation_action.setChecked(False)
+
+    for shot in getattr(window, "screenshot_panels", lambda: [])():
+        shot(folder, settle, run_to_end, shoot)
+    window.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "assets")

@@ -105,6 +105,9 @@ def _points(w: np.ndarray, params) -> tuple[np.ndarray, np.ndarray]:
     return np.append(x.ravel(), 0.0), np.append(y.ravel(), params.base)
 
 
+MIN_LEGEND_WIDTH = 640     # narrower (thumbnails) the legend would cover the poses; the colours are the key
+
+
 class RunFigure(QWidget):
     """A title, the arm and the error curve of one run, at a fixed pixel size, renderable offscreen.
 
@@ -155,6 +158,7 @@ class RunFigure(QWidget):
         legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-margin, -margin))
         for _, label in legend.items:     # setLabelTextSize only stores the size; a label takes it when set anew
             label.setText(label.text)
+        legend.setVisible(w >= MIN_LEGEND_WIDTH)
         if log_error:
             self.errors.set_log(True)
         self._result: Result | None = None

@@ -32,11 +32,11 @@ MIN_FPS, MAX_FPS = 1, 120
 MAX_GIF_FPS = 50                       # GIF delays are 1/100 s; browsers slow delays under 2/100 s to 1/10 s
 MAX_FRAMES_PER_EPOCH = 100
 MAX_HOLD = 60.0                        # seconds
-# Pillow writes a GIF from all its frames at once, holding each at about 5 bytes a pixel
-# (RGBA plus the quantised copy), so a GIF is bounded by its pixel count: 2**28 pixels is
-# about 1.3 GB, 129 frames of 1920x1080 or 1,553 frames of 480x360.
-MAX_GIF_PIXELS = 2 ** 28
-GIF_BYTES_PER_PIXEL = 5
+# Pillow writes a GIF from all its frames at once: they wait as RGB (3 bytes a pixel), then as
+# palette images (1 byte, and Pillow copies each while it writes). So a GIF is bounded by its
+# pixel count: 2**29 pixels is about 1.6 GB, 258 frames of 1920x1080 or 3,106 frames of 480x360.
+MAX_GIF_PIXELS = 2 ** 29
+GIF_BYTES_PER_PIXEL = 3
 # Beyond this a video is a mistake (an hour of 30 fps; days to render), not a lesson.
 MAX_FRAMES = 108_000
 

@@ -190,6 +190,16 @@ def test_gif_has_the_size_frames_and_timing(qapp, tmp_path, short_run):
     assert delays == [100] * 10 + [600]
 
 
+def test_gif_colours_are_the_frames_own(qapp, tmp_path, short_run):
+    """One palette for the whole video, most frequent colours exact: white stays white, lines keep their colour."""
+    export_video(short_run, tmp_path / "run.gif", size=SIZE, fps=10, frames_per_epoch=2)
+    decoded = iio.imread(tmp_path / "run.gif", index=None).astype(int)
+    source = np.array(list(iter_frames(short_run, size=SIZE, frames_per_epoch=2))).astype(int)
+    exact = (decoded == source).all(axis=-1)
+    assert exact.mean() > 0.98 and tuple(decoded[0, 0, 0]) == (255, 255, 255)
+    assert count_near(decoded[-1], RED, 0) > 10 and count_near(decoded[-1], GREEN, 0) > 10
+
+
 def test_gif_delays_keep_time_at_30_fps(qapp, tmp_path, short_run):
     export_video(short_run, tmp_path / "run.gif", size=SIZE, fps=30, frames_per_epoch=6)
     with Image.open(tmp_path / "run.gif") as gif:

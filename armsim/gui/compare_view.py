@@ -1,0 +1,217 @@
+"""The Compare tab: buttons that run sweeps of the current setup, and the runs overlaid.
+
+This module owns the tab's controls and messages. Which runs make up a sweep,
+and their labels, are :mod:`armsim.compare`'s; the drawing is
+:class:`~armsim.gui.run_overlay.RunOverlay`'s; the thread that computes a
+sweep is :class:`~armsim.gui.sweep.SweepRunner`'s, so a sweep of long runs
+never freezes the window. Results arrive by signal in the GUI thread.
+
+The window feeds it with :meth:`CompareView.set_params` (every setup change,
+eta included: "Starts" uses the current eta) and
+:meth:`CompareView.set_last_result` (each finished run), and calls
+:meth:`CompareView.stop` from its ``closeEvent``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from ..compare import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, start_plan
+from ..model import Params, ParamError
+from ..solvers import Result
+from .run_overlay import MAX_RUNS, RunOverlay
+from .style import LIGHT, Theme
+from .sweep import SweepRunner
+
+HINT = "Compare runs of the current setup: pick a sweep above."
+FIX_SETUP = "Fix the setup first: the sweeps start from it."
+ERROR_COLOUR = "#b00020"
+
+__all__ = ["CompareView", "MAX_RUNS"]
+
+
+class CompareView(QWidget):
+    """Overlaid runs of one setup, and the sweeps that make them.
+
+    Signals
+    -------
+    busyChanged(bool)
+        A sweep started (True) or ended, was stopped or failed (False).
+    sweepFinished(int)
+        A sweep's runs were added; how many.
+    """
+
+    busyChanged = Signal(bool)
+    sweepFinished = Signal(int)
+
+    def __init__(self, parent=None, theme: Theme = LIGHT):
+        super().__init__(parent)
+        self.params: Params | None = None
+        self.last_result: Result | None = None
+        self.overlay = RunOverlay(theme=theme)
+        self.runner = SweepRunner(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_done)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.busyChanged.connect(self._set_busy)
+        self.runner.busyChanged.connect(self.busyChanged)
+
+        self.buttons = {}
+        row = QHBoxLayout()
+        for key, text, slot, tip in (
+                ("etas", "Etas", self.sweep_etas,
+                 "The current setup with one eta per regime: slow, good, oscillating, diverging (and yours)"),
+                ("starts", "Starts", self.sweep_starts, "The current eta from the current and four random starts"),
+                ("learners", "Gradient vs hot-and-cold", self.compare_learners,
+                 "The current setup solved by each learner"),
+                ("last", "Add last run", self.add_last_run, "Add the window's last finished run"),
+                ("clear", "Clear", self.clear, "Remove every run")):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.buttons[key] = button
+        row.addStretch(1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m runs")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.stop)
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setChecked(self.overlay.log)
+        self.log_box.toggled.connect(self.overlay.set_log)
+        status = QHBoxLayout()          # a second row keeps the tab narrow enough for a dock
+        status.addWidget(self.message, 1)
+        status.addWidget(self.progress)
+        status.addWidget(self.cancel_button)
+        status.addWidget(self.log_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addLayout(status)
+        layout.addWidget(self.overlay, 1)
+        self.theme = theme
+        self._set_busy(False)
+        self._say(HINT)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Pens, sizes and fonts of the plots from ``theme``."""
+        self.theme = theme
+        self.overlay.apply_theme(theme)
+
+    # -- inputs from the window -----------------------------------------------------------
+    def set_params(self, params: Params | None) -> None:
+        """The current setup (None while it is invalid): the red start pose and what the sweeps start from.
+
+        A sweep in progress keeps computing the setup it started with.
+        """
+        self.params = params
+        self.overlay.set_params(params)
+        if params is None:
+            self._say(FIX_SETUP)
+        elif self.message.text() == FIX_SETUP:
+            self._say(HINT)
+        self._set_busy(self.busy)
+
+    def set_last_result(self, result: Result | None) -> None:
+        """The window's last finished run, offered by the "Add last run" button."""
+        self.last_result = result
+        self._set_busy(self.busy)
+
+    # -- runs ---------------------------------------------------------------------------
+    @property
+    def runs(self) -> list[tuple[str, Result]]:
+        """The runs shown, oldest first (at most :data:`MAX_RUNS`)."""
+        return self.overlay.runs
+
+    def add_run(self, label: str, result: Result) -> None:
+        """Overlay one finished run under ``label`` (the oldest goes once there are more than 12)."""
+        self.overlay.add_runs([(label, result)])
+
+    def add_last_run(self) -> None:
+        """Overlay the result given to :meth:`set_last_result`, labelled by :func:`armsim.compare.run_label`."""
+        if self.last_result is not None:
+            self.add_run(run_label(self.last_result), self.last_result)
+
+    def clear(self) -> None:
+        """Remove every run."""
+        self.overlay.clear()
+
+    def set_log(self, on: bool) -> None:
+        """Error axis logarithmic (the default) or linear; the check box follows."""
+        self.log_box.setChecked(bool(on))
+
+    # -- sweeps -------------------------------------------------------------------------
+    # Keyword-only: a button's clicked(bool) would otherwise arrive as the first argument.
+    def sweep_etas(self, *, etas=None) -> None:
+        """Start the eta sweep of the current setup (default etas: :func:`armsim.compare.default_etas`)."""
+        self._launch(lambda p: eta_plan(p, etas), "learning rates")
+
+    def sweep_starts(self, *, starts_deg=None) -> None:
+        """Start the start-pose sweep with the current eta (default: :func:`armsim.compare.default_starts`)."""
+        self._launch(lambda p: start_plan(p, starts_deg), "start poses")
+
+    def compare_learners(self) -> None:
+        """Start gradient descent against hot and cold on the current setup."""
+        self._launch(learner_plan, "learners")
+
+    def _launch(self, make_plan, what: str) -> None:
+        if self.busy:
+            return
+        if self.params is None:
+            self._say(FIX_SETUP, error=True)
+            return
+        try:
+            plan = make_plan(self.params)
+            check_budget(plan)
+        except (SweepTooLarge, ParamError) as exc:
+            self._say(str(exc), error=True)
+            return
+        self.progress.setRange(0, len(plan))
+        self.progress.setValue(0)
+        self.runner.start(plan)
+        self._say(f"Computing {len(plan)} runs ({what})...")
+
+    def stop(self) -> None:
+        """Stop a sweep in progress, discarding its runs, and join its thread.
+
+        Prompt (the solver checks the stop flag every few hundred epochs) and safe
+        at any time; the window calls it from ``closeEvent``.
+        """
+        if self.runner.busy:
+            self.runner.stop()
+            self._say("Sweep cancelled.")
+
+    @property
+    def busy(self) -> bool:
+        """True while a sweep is being computed."""
+        return self.runner.busy
+
+    # -- from the sweep thread, via the runner (GUI thread) ------------------------------
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(done)
+
+    @Slot(object)
+    def _on_done(self, runs) -> None:
+        self.overlay.add_runs(runs)
+        self._say(f"Added {len(runs)} runs; each curve's colour and line style match its final pose.")
+        self.sweepFinished.emit(len(runs))
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._say(f"The sweep failed: {message}", error=True)
+
+    @Slot(bool)
+    def _set_busy(self, busy: bool) -> None:
+        idle = not busy
+        for key in ("etas", "starts", "learners"):
+            self.buttons[key].setEnabled(idle and self.params is not None)
+        self.buttons["last"].setEnabled(idle and self.last_result is not None)
+        self.buttons["clear"].setEnabled(idle)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR if error else self.theme.foreground};")
+        self.message.setText(text)

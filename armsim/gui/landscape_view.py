@@ -1,0 +1,323 @@
+"""The Landscape tab: the error over two joints' angles as a heat map, with the descent path on it.
+
+This module owns the widget; the numbers are :mod:`armsim.landscape`'s. The
+map is computed for the setup's START pose (every other joint held at its start
+angle), so during a run it is exact only at the start: the path and the green
+marker show the run's two chosen angles projected onto it.
+
+Orientation: ``Landscape.errors[a, b]`` has joint ``i`` on the rows. The image
+item is made with ``axisOrder="col-major"`` (whatever the global option says),
+so it reads ``image[x, y]``: handing it ``errors`` as is puts joint ``i`` on the
+horizontal axis and joint ``j`` on the vertical one, and ``setRect`` centres
+pixel ``(a, b)`` on ``(wi[a], wj[b])`` in degrees.
+
+The colour is ``log10(E + tiny)`` (:func:`shade`): on a linear scale the valley
+of solutions (E = 0) is a hair-thin line lost in the dark half of the map.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..landscape import Landscape, error_grid, path_on
+from ..model import Params
+from .style import LIGHT, Theme
+
+GRID_POINTS = 200                   # per axis: 1.8 degrees a cell, ~1 ms to compute
+DECADES = 6                         # colours span this many decades below the map's largest error
+COLORMAP = "viridis"                # perceptually uniform, readable in grey and with colour blindness
+TICKS = (-180, -90, 0, 90, 180)
+DOTS_UP_TO = 200                    # a short path also gets a dot per epoch
+MAX_PATH_POINTS = 20_000            # a longer path is thinned: 1e6 points took 0.6 s to repaint
+PATH_QUANTUM = 0.1                  # degrees; a cell of the map is 1.8
+HINT = "Hover to read the error; click to start from there."
+
+
+def thin(x: np.ndarray, y: np.ndarray, connect: np.ndarray, quantum: float = PATH_QUANTUM,
+         most: int = MAX_PATH_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Which points of a long path to draw so that it looks the same at screen resolution.
+
+    Parameters
+    ----------
+    x, y, connect : ndarray, shape (k,)
+        A :class:`~armsim.landscape.MapPath` in degrees, and its ``connect``.
+    quantum : float
+        A point in the same ``quantum``-degree square as the one before is dropped
+        (a converging run sits still for most of its epochs). If more than ``most``
+        remain (a run that rocks or jumps forever), every s-th point is kept instead.
+
+    Returns
+    -------
+    index : ndarray of int
+        The points kept (all of them when ``k <= most``): always the first, the last
+        and both ends of every wrap.
+    connect : ndarray of bool
+        For the kept points: joined to the next kept one only if no wrap lies between.
+    """
+    k = len(x)
+    if k <= most:
+        return np.arange(k), connect
+    cells = np.column_stack((np.floor(x / quantum), np.floor(y / quantum)))
+    keep = np.ones(k, dtype=bool)
+    keep[1:] = (cells[1:] != cells[:-1]).any(axis=1)
+    if keep.sum() > most:
+        keep[:] = False
+        keep[::-(-k // most)] = True
+    breaks = ~connect
+    keep |= breaks
+    keep[1:] |= breaks[:-1]
+    keep[-1] = True
+    idx = np.flatnonzero(keep)
+    before = np.concatenate(([0], np.cumsum(breaks)))       # breaks among points 0 .. t-1
+    return idx, np.append(before[idx[1:]] == before[idx[:-1]], False)
+
+
+def shade(errors: np.ndarray) -> np.ndarray:
+    """What the map colours: ``log10(E + tiny)``, ``tiny`` being :data:`DECADES` decades below ``max(E)``.
+
+    A relative ``tiny`` keeps the contrast the same whatever the arm's size (E scales with length squared).
+    """
+    top = max(float(np.max(errors)), 1e-300)
+    return np.log10(errors + top * 10.0 ** -DECADES)
+
+
+class LandscapeView(QWidget):
+    """Heat map of the error over joints ``i`` and ``j``, the descent path, start and current markers.
+
+    Signals
+    -------
+    startAnglesPicked(int, int, float, float)
+        A click on the map: joint ``i``, joint ``j`` (0-based) and their new start
+        angles in degrees (rounded to 0.1; a cell of the map spans 1.8 degrees).
+    """
+
+    startAnglesPicked = Signal(int, int, float, float)
+
+    def __init__(self, parent=None, theme: Theme = LIGHT):
+        super().__init__(parent)
+        self.params: Params | None = None
+        self.landscape: Landscape | None = None
+        self._history: np.ndarray | None = None
+        self._current: np.ndarray | None = None
+        self.combo_i, self.combo_j = QComboBox(), QComboBox()
+        self.combo_i.activated.connect(self._joint_picked)
+        self.combo_j.activated.connect(self._joint_picked)
+        row = QHBoxLayout()
+        self.joint_widgets = [QLabel("Error over"), self.combo_i, QLabel("against"), self.combo_j]
+        for w in self.joint_widgets:
+            row.addWidget(w)
+        row.addStretch(1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignCenter)
+
+        self.plot = pg.PlotWidget()
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setAspectLocked(True, 1.0)                 # degrees against degrees
+        item.setMouseEnabled(False, False)              # a click picks a start; dragging must not pan
+        item.setRange(xRange=(-180, 180), yRange=(-180, 180), padding=0.08)   # room for the ±180° labels
+        self.image = pg.ImageItem(axisOrder="col-major")
+        item.addItem(self.image)
+        cmap = pg.colormap.get(COLORMAP)
+        self.bar = pg.ColorBarItem(values=(-DECADES, 0), colorMap=cmap, label="log10 of error E",
+                                   interactive=False, width=20)
+        self.bar.setImageItem(self.image, insert_in=item)
+        self.path = item.plot(antialias=True)
+        # One spot each at the origin, moved with setPos: a tenth of the cost of setData, every frame.
+        self.start_marker, self.current_marker = pg.ScatterPlotItem([0.0], [0.0]), pg.ScatterPlotItem([0.0], [0.0])
+        for marker in (self.start_marker, self.current_marker):
+            item.addItem(marker)
+        self.readout = QLabel(HINT)
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.readout)
+        self.apply_theme(theme)
+        self.set_params(None)
+
+    # -- look ---------------------------------------------------------------------------
+    def apply_theme(self, theme: Theme) -> None:
+        """Pens, sizes and fonts from ``theme``."""
+        self.theme = t = theme
+        self.plot.setBackground(t.background)
+        font = self.font()
+        font.setPixelSize(t.font_px)
+        item = self.plot.getPlotItem()
+        for axis in (item.getAxis("bottom"), item.getAxis("left"), self.bar.axis):
+            axis.setTickFont(font)
+            axis.setPen(t.foreground)
+            axis.setTextPen(t.foreground)
+            axis.label.setFont(font)
+        for name in ("bottom", "left"):
+            item.getAxis(name).setTicks([[(v, f"{v}°") for v in TICKS]])
+        # White with a dark shadow: visible on every colour of the map, from dark purple to yellow.
+        self.path.setPen(pg.mkPen("w", width=t.line_width))
+        self.path.setShadowPen(pg.mkPen("k", width=t.line_width + 3))
+        # Two shapes as well as two colours: red and green alone fail the commonest colour blindness.
+        for marker, colour, symbol, size in ((self.start_marker, t.start, "o", 1.5),
+                                             (self.current_marker, t.final, "d", 2.2)):
+            marker.setSymbol(symbol)
+            marker.setSize(t.joint_size * size)
+            marker.setBrush(t.brush(colour))
+            marker.setPen(pg.mkPen("w", width=2.5))
+        self._label_axes()
+
+    def _label_axes(self) -> None:
+        i, j = self.joints
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", f"w{i + 1}, angle of joint {i + 1}")
+        item.setLabel("left", f"w{j + 1}, angle of joint {j + 1}")
+
+    # -- inputs from the window -----------------------------------------------------------
+    @property
+    def joints(self) -> tuple[int, int]:
+        """The two joints mapped, 0-based: ``(i, j)``, ``i`` horizontal."""
+        return max(self.combo_i.currentIndex(), 0), max(self.combo_j.currentIndex(), 1)
+
+    def set_joints(self, i: int, j: int) -> None:
+        """Map joints ``i`` and ``j`` (0-based, different, within the arm)."""
+        if i == j or not (0 <= i < self.combo_i.count() and 0 <= j < self.combo_j.count()):
+            raise ValueError(f"joints must be two different indices below {self.combo_i.count()}, got {i}, {j}")
+        self.combo_i.setCurrentIndex(i)
+        self.combo_j.setCurrentIndex(j)
+        self._recompute()
+
+    def set_params(self, params: Params | None) -> None:
+        """A new setup (None while it is invalid): recompute the map for its start pose and forget the run."""
+        self.params = params
+        self._history = self._current = None
+        n = 0 if params is None else params.n_links
+        if n != self.combo_i.count():
+            i, j = self.joints
+            for combo in (self.combo_i, self.combo_j):
+                combo.clear()
+                combo.addItems([f"joint {k + 1}" for k in range(n)])
+            if n >= 2:
+                i, j = (i, j) if max(i, j) < n else (0, 1)
+                self.combo_i.setCurrentIndex(i)
+                self.combo_j.setCurrentIndex(j)
+        for w in self.joint_widgets:
+            w.setVisible(n >= 2)
+        self.plot.setVisible(n >= 2)
+        self.readout.setVisible(n >= 2)
+        self.message.setVisible(n < 2)
+        if params is None:
+            self.message.setText("Fix the setup first: the map is drawn for its start pose.")
+        elif n < 2:
+            self.message.setText("The map needs two joints to vary, and this arm has one link. "
+                                 "Add a link to see the error landscape.")
+        self._recompute()
+
+    def set_history(self, angles) -> None:
+        """Draw a run's path: ``angles`` (radians, shape (epochs + 1, links), e.g. ``Result.angles``); None clears."""
+        self._history = None if angles is None else np.asarray(angles, dtype=float)
+        self._draw_path()
+        if self._history is not None and len(self._history):
+            self.set_current(self._history[-1])
+
+    def set_current(self, angles) -> None:
+        """Move the green marker to the pose ``angles`` (radians); cheap enough to call every frame."""
+        self._current = None if angles is None else np.asarray(angles, dtype=float)
+        land = self.landscape
+        shown = land is not None and self._current is not None and self._current.shape == land.pose.shape
+        self.current_marker.setVisible(shown)     # hidden without a map, or for a stale pose of another arm
+        if shown:
+            w = self._current[[land.i, land.j]]
+            centre = 0.5 * (land.wi[0] + land.wi[-1])          # wrapped as landscape.path_on wraps
+            w = np.degrees(w - 2 * np.pi * np.round((w - centre) / (2 * np.pi)))
+            self.current_marker.setPos(w[0], w[1])
+
+    @property
+    def current_point(self) -> tuple[float, float] | None:
+        """Where the green marker is, in degrees on the map, or None when hidden."""
+        m = self.current_marker
+        return (m.pos().x(), m.pos().y()) if m.isVisibleTo(self.plot.getPlotItem()) else None
+
+    def clear_run(self) -> None:
+        """Forget the path and the current marker (the map stays)."""
+        self.set_history(None)
+        self.set_current(None)
+
+    # -- drawing ------------------------------------------------------------------------
+    def _joint_picked(self, _index: int) -> None:
+        i, j = self.combo_i.currentIndex(), self.combo_j.currentIndex()
+        if i == j:          # one joint against itself is no map: the other combo takes the old value
+            other = self.combo_j if self.sender() is self.combo_i else self.combo_i
+            old = self.landscape.i if other is self.combo_j else self.landscape.j
+            other.setCurrentIndex(old)
+        self._recompute()
+
+    def _recompute(self) -> None:
+        p = self.params
+        if p is None or p.n_links < 2:
+            self.landscape = None
+            self.image.clear()
+            self.path.setData([], [])
+            self.start_marker.hide()
+            self.current_marker.hide()
+            return
+        i, j = self.joints
+        land = error_grid(np.radians(p.angles_deg), p.lengths, p.base, p.goal, i, j, n=GRID_POINTS)
+        self.landscape = land
+        values = shade(land.errors)
+        top = float(values.max())
+        self.image.setImage(values, autoLevels=False)
+        self.bar.setLevels((top - DECADES, top))
+        lo, hi = land.wi_deg[0], land.wi_deg[-1]
+        cell = (hi - lo) / (GRID_POINTS - 1)
+        # Cell (a, b) is centred on (wi[a], wj[b]): the grid includes both ends, so the image is one cell wider.
+        self.image.setRect(QRectF(lo - cell / 2, land.wj_deg[0] - cell / 2, hi - lo + cell, hi - lo + cell))
+        self.start_marker.setPos(p.angles_deg[i], p.angles_deg[j])
+        self.start_marker.show()
+        self._label_axes()
+        self._draw_path()
+        self.set_current(self._current)
+
+    def _draw_path(self) -> None:
+        land, h = self.landscape, self._history
+        if land is None or h is None or h.ndim != 2 or h.shape[1] != land.pose.size or not len(h):
+            self.path.setData([], [])
+            return
+        path = path_on(land, h)
+        x, y = path.wi_deg, path.wj_deg
+        idx, connect = thin(x, y, path.connect)
+        self.path.setData(x[idx], y[idx], connect=connect, symbol="o" if len(h) <= DOTS_UP_TO else None,
+                          symbolSize=5, symbolBrush="w", symbolPen=None)
+
+    # -- mouse --------------------------------------------------------------------------
+    def _map_point(self, scene_pos) -> tuple[float, float] | None:
+        """Degrees ``(w_i, w_j)`` under a scene position, rounded to 0.1 (a cell spans 1.8), or None off the map.
+
+        Hover and click share it, so the error read on hover is the error of the start a click picks.
+        """
+        box = self.plot.getPlotItem().vb
+        if self.landscape is None or not box.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = box.mapSceneToView(scene_pos)
+        x, y = round(p.x(), 1), round(p.y(), 1)
+        return (x, y) if -180.0 <= x <= 180.0 and -180.0 <= y <= 180.0 else None
+
+    def _hover(self, scene_pos) -> None:
+        point = self._map_point(scene_pos)
+        if point is None:
+            self.readout.setText(HINT)
+            return
+        i, j = self.joints
+        e = float(self.landscape.error_at(*np.radians(point)))
+        self.readout.setText(f"w{i + 1} = {point[0]:.1f}°, w{j + 1} = {point[1]:.1f}°, E = {e:.4g}")
+
+    def _clicked(self, event) -> None:
+        point = self._map_point(event.scenePos())
+        if event.button() != Qt.LeftButton or point is None:
+            return
+        event.accept()
+        i, j = self.joints
+        self.startAnglesPicked.emit(i, j, point[0], point[1])

@@ -1,0 +1,106 @@
+"""Sweeps for the Compare tab: exactly solve()'s runs, labels with their numbers, a budget, a stop flag, no Qt."""
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from armsim.compare import (FALLBACK_ETAS, LESSON_FACTORS, MAX_SWEEP_COST, SweepTooLarge, check_budget,
+                            default_etas, default_starts, eta_plan, eta_sweep, learner_comparison, run_cost,
+                            run_label, run_plan, solve_stoppable, start_sweep)
+from armsim.lessons import eta_verdict
+from armsim.model import Params
+from armsim.solvers import solve
+
+
+def same_result(a, b):
+    assert (a.status, a.reason, a.params) == (b.status, b.reason, b.params)
+    for name in ("angles", "errors", "etas"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_eta_sweep_is_solve_per_eta_with_verdict_labels():
+    p = Params()
+    runs = eta_sweep(p)
+    etas = default_etas(p)
+    assert [label for label, _ in runs] == ["eta 0.019 (slow)", "eta 0.075 (good, current)", "eta 0.3 (good)",
+                                            "eta 0.6 (oscillating)", "eta 0.82 (diverging), diverged"]
+    for eta, (_, result) in zip(etas, runs):
+        same_result(result, solve(p.with_(eta=eta)))
+
+
+@pytest.mark.parametrize("angles", [(22.0, -20.0, 14.0), (87.0, 89.0, -85.0), (-75.0, 50.0, 80.0), (5.0,)])
+def test_default_etas_land_one_in_each_regime(angles):
+    p = Params(angles_deg=angles, eta=0.075)
+    w = np.radians(angles)
+    kinds = [eta_verdict(e, w).kind for e in default_etas(p) if e != p.eta]
+    assert kinds == list(LESSON_FACTORS)
+
+
+def test_default_etas_when_every_link_is_vertical_fall_back_to_the_lessons():
+    assert set(FALLBACK_ETAS) <= set(default_etas(Params(angles_deg=(90.0, -90.0))))
+
+
+def test_hot_and_cold_eta_sweep_is_a_ladder_around_its_eta():
+    p = Params(learner="hotcold", eta=0.1)
+    assert default_etas(p) == pytest.approx((0.025, 0.05, 0.1, 0.2, 0.4))
+    assert eta_plan(p)[2][0] == "eta 0.1 (hot and cold)"
+
+
+def test_start_sweep_is_seeded_and_starts_from_the_setup():
+    p = Params(angles_deg=(10.0, 20.0, 30.0, 40.0, 50.0), eta=0.1)
+    starts = default_starts(p)
+    assert starts == default_starts(p) and len(starts) == 5
+    assert starts[0] == p.angles_deg and len(set(starts)) == 5
+    assert all(-150 <= a <= 150 and a == round(a) for s in starts[1:] for a in s)
+    runs = start_sweep(p)
+    assert runs[0][0] == "start 10, 20, 30, 40, ... (5 links)"
+    for s, (_, result) in zip(starts, runs):
+        same_result(result, solve(p.with_(angles_deg=s)))
+
+
+def test_learner_comparison():
+    p = Params(epochs=50)
+    (l1, r1), (l2, r2) = learner_comparison(p)
+    assert (l1, l2) == ("gradient descent", "hot and cold")
+    same_result(r1, solve(p))
+    same_result(r2, solve(p.with_(learner="hotcold")))
+
+
+def test_a_set_stop_flag_ends_a_run_and_a_plan():
+    stop = threading.Event()
+    stop.set()
+    assert solve_stoppable(Params(epochs=100_000), stop) is None
+    assert run_plan(eta_plan(Params()), stop) is None
+    same_result(solve_stoppable(Params(), threading.Event()), solve(Params()))
+
+
+def test_progress_is_reported_after_each_run():
+    calls = []
+    run_plan(eta_plan(Params(), (0.1, 0.2)), progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]
+
+
+def test_budget():
+    check_budget(eta_plan(Params(epochs=100_000)))
+    with pytest.raises(SweepTooLarge, match="Lower the epochs"):
+        check_budget(eta_plan(Params(epochs=1_000_000)))
+    assert run_cost(Params(learner="hotcold")) > 5 * run_cost(Params())
+    assert run_cost(Params(epochs=1000)) == 3000 and run_cost(Params(angles_deg=(1.0,), epochs=1000)) == 3000
+    assert MAX_SWEEP_COST == 5_000_000
+
+
+def test_run_label():
+    result = solve(Params(eta=0.2))
+    assert run_label(result) == "run: eta 0.2"
+    assert run_label(solve(Params(eta=0.82))) == "run: eta 0.82, diverged"
+    assert run_label(solve(Params(learner="hotcold"))) == "run: eta 0.075, hot and cold"
+    varied = replace(result, etas=np.linspace(0.1, 0.3, len(result.etas)))
+    assert run_label(varied) == "run: eta 0.1 to 0.3"
+
+
+def test_compare_imports_no_qt():
+    code = "import sys, armsim.compare; sys.exit(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -1,0 +1,171 @@
+"""The Compare tab: sweeps computed off the GUI thread, drawn as exactly the core's runs, stoppable, bounded."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from armsim.compare import MAX_SWEEP_COST, default_etas, default_starts, run_label
+from armsim.gui.arm_view import pose_points
+from armsim.gui.compare_view import FIX_SETUP, CompareView
+from armsim.gui.run_overlay import MAX_RUNS, PALETTE, STYLES, run_style
+from armsim.gui.worker import RunController
+from armsim.model import Params
+from armsim.solvers import solve
+
+SWEEP_TIMEOUT = 30_000      # ms; the sweeps here take well under a second
+
+
+
+def empty(item):
+    """True when a PlotDataItem draws nothing (setData([], []) leaves its data None)."""
+    return item.yData is None or len(item.yData) == 0
+
+
+@pytest.fixture
+def view(qtbot, qapp):
+    v = CompareView()
+    qtbot.addWidget(v)
+    v.set_params(Params())
+    v.resize(900, 520)
+    v.show()
+    qtbot.waitExposed(v)
+    yield v
+    v.stop()
+
+
+def click_and_wait(qtbot, view, key):
+    with qtbot.waitSignal(view.sweepFinished, timeout=SWEEP_TIMEOUT):
+        qtbot.mouseClick(view.buttons[key], Qt.LeftButton)
+    assert not view.busy
+
+
+def legend_texts(view):
+    return [view.overlay.legend.item(k).text() for k in range(view.overlay.legend.count())]
+
+
+def assert_curves_match_solve(view, params_list):
+    """Each curve holds exactly solve()'s errors, each ghost exactly its final pose; other slots are empty."""
+    view.set_log(False)
+    for k, (curve, ghost) in enumerate(zip(view.overlay.curves, view.overlay.ghosts)):
+        if k < len(params_list):
+            expected = solve(params_list[k])
+            np.testing.assert_array_equal(curve.yData, expected.errors)
+            np.testing.assert_array_equal(curve.xData, np.arange(len(expected.errors)))
+            x, y = pose_points(expected.angles[-1], params_list[k])
+            np.testing.assert_array_equal(ghost.xData, x)
+            np.testing.assert_array_equal(ghost.yData, y)
+        else:
+            assert empty(curve)
+            assert not curve.isVisible()
+
+
+def test_eta_sweep_draws_one_curve_per_eta_equal_to_solve(qtbot, view):
+    p = Params()
+    click_and_wait(qtbot, view, "etas")
+    etas = default_etas(p)
+    assert etas == (0.019, 0.075, 0.3, 0.6, 0.82)
+    labels = [label for label, _ in view.runs]
+    assert labels == ["eta 0.019 (slow)", "eta 0.075 (good, current)", "eta 0.3 (good)",
+                      "eta 0.6 (oscillating)", "eta 0.82 (diverging), diverged"]
+    assert legend_texts(view) == labels
+    assert_curves_match_solve(view, [p.with_(eta=e) for e in etas])
+    assert view.message.text().startswith("Added 5 runs")
+
+
+def test_start_sweep_and_learner_comparison(qtbot, view):
+    p = Params(eta=0.3)
+    view.set_params(p)
+    click_and_wait(qtbot, view, "starts")
+    starts = default_starts(p)
+    assert len(view.runs) == len(starts) == 5
+    assert view.runs[0][0] == "start 22, -20, 14"
+    click_and_wait(qtbot, view, "learners")
+    assert [label for label, _ in view.runs[-2:]] == ["gradient descent", "hot and cold"]
+    assert_curves_match_solve(view, [p.with_(angles_deg=s) for s in starts]
+                              + [p.with_(learner="gradient"), p.with_(learner="hotcold")])
+
+
+def test_log_scale_draws_zero_errors_at_the_floor(qtbot, view):
+    view.set_log(True)
+    view.sweep_etas(etas=(0.3,))
+    qtbot.waitUntil(lambda: not view.busy and len(view.runs) == 1, timeout=SWEEP_TIMEOUT)
+    errors = solve(Params(eta=0.3)).errors
+    curve = view.overlay.curves[0]
+    assert np.all(curve.yData > 0)
+    np.testing.assert_array_equal(curve.yData, np.maximum(errors, 1e-30))
+
+
+def test_clear_empties_every_item_and_the_legend(qtbot, view):
+    click_and_wait(qtbot, view, "learners")
+    qtbot.mouseClick(view.buttons["clear"], Qt.LeftButton)
+    assert view.runs == []
+    assert view.overlay.legend.count() == 0
+    for item in view.overlay.curves + view.overlay.ghosts:
+        assert empty(item) and not item.isVisible()
+    # the start pose of the setup stays for reference
+    x, y = pose_points(np.radians(Params().angles_deg), Params())
+    np.testing.assert_array_equal(view.overlay.start_curve.yData, y)
+
+
+def test_keeps_the_newest_twelve_runs_in_distinct_styles(view):
+    result = solve(Params())
+    for k in range(MAX_RUNS + 3):
+        view.add_run(f"run {k}", result)
+    assert [label for label, _ in view.runs] == [f"run {k}" for k in range(3, MAX_RUNS + 3)]
+    pens = {(c.opts["pen"].color().name(), c.opts["pen"].style()) for c in view.overlay.curves}
+    assert len(pens) == MAX_RUNS
+    assert len({run_style(k) for k in range(MAX_RUNS)}) == MAX_RUNS
+    assert len(PALETTE) * len(STYLES) >= MAX_RUNS
+
+
+def test_add_last_run_button(qtbot, view):
+    assert not view.buttons["last"].isEnabled()
+    result = solve(Params(eta=0.2))
+    view.set_last_result(result)
+    assert view.buttons["last"].isEnabled()
+    qtbot.mouseClick(view.buttons["last"], Qt.LeftButton)
+    assert view.runs == [(run_label(result), result)]
+    assert view.runs[0][0] == "run: eta 0.2"
+
+
+def test_stop_during_a_long_sweep_joins_the_thread_and_discards_the_runs(qtbot, view):
+    # The first run diverges at once; the second runs 300,000 epochs: stop lands in the middle of it.
+    view.set_params(Params(epochs=300_000))
+    with qtbot.waitSignal(view.runner.progress, timeout=SWEEP_TIMEOUT) as progress:
+        view.sweep_etas(etas=(0.82, 0.01))
+        assert view.busy
+        assert not view.buttons["etas"].isEnabled() and view.cancel_button.isVisible()
+        assert len(RunController.live_threads) == 1
+    assert progress.args == [1, 2]
+    qtbot.mouseClick(view.cancel_button, Qt.LeftButton)
+    assert not view.busy
+    assert not RunController.live_threads
+    assert view.runs == []
+    assert view.message.text() == "Sweep cancelled."
+    assert view.buttons["etas"].isEnabled()
+
+
+def test_a_huge_sweep_is_refused_with_a_message(qtbot, view):
+    p = Params(epochs=1_000_000)
+    view.set_params(p)
+    qtbot.mouseClick(view.buttons["etas"], Qt.LeftButton)
+    assert not view.busy and not RunController.live_threads
+    assert "too long" in view.message.text() and f"{MAX_SWEEP_COST:,}" in view.message.text()
+
+
+def test_invalid_setup_disables_the_sweeps(view):
+    view.set_params(None)
+    assert view.message.text() == FIX_SETUP
+    assert not any(view.buttons[k].isEnabled() for k in ("etas", "starts", "learners"))
+    view.sweep_etas()
+    assert not view.busy
+    view.set_params(Params())
+    assert view.buttons["etas"].isEnabled() and view.message.text() != FIX_SETUP
+
+
+def test_render(qtbot, view):
+    """The tab paints with runs in it, the error curves in their colours."""
+    click_and_wait(qtbot, view, "etas")
+    image = view.grab().toImage().convertToFormat(QImage.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.width() * image.height()) & 0xFFFFFF
+    assert int(PALETTE[0][1:], 16) in set(pixels.tolist())

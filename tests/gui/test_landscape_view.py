@@ -1,0 +1,167 @@
+"""The Landscape tab: the heat map is error_grid's, the path is path_on's, a click picks start angles."""
+import itertools
+import math
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LandscapeView, shade, thin
+from armsim.landscape import error_grid, path_on
+from armsim.model import Params
+from armsim.solvers import solve
+
+
+
+def empty(item):
+    """True when a PlotDataItem draws nothing (setData([], []) leaves its data None)."""
+    return item.yData is None or len(item.yData) == 0
+
+
+@pytest.fixture
+def view(qtbot, qapp):
+    v = LandscapeView()
+    qtbot.addWidget(v)
+    v.resize(700, 650)
+    v.set_params(Params())
+    v.show()
+    qtbot.waitExposed(v)
+    # The axes and colour bar take their final sizes a few events after the first paint: wait
+    # until a point of the map stays on the same pixel, so mapped clicks land where intended.
+    seen = []
+    qtbot.waitUntil(lambda: seen.append(viewport_point(v, 90.0, 90.0)) or seen[-2:] == seen[-1:] * 2)
+    return v
+
+
+def grid(p: Params, i=0, j=1):
+    return error_grid(np.radians(p.angles_deg), p.lengths, p.base, p.goal, i, j, n=GRID_POINTS)
+
+
+def viewport_point(view, x_deg, y_deg):
+    """The viewport pixel under a point of the map, in degrees."""
+    scene = view.plot.getPlotItem().vb.mapViewToScene(QPointF(x_deg, y_deg))
+    return view.plot.mapFromScene(scene)
+
+
+def hover(qtbot, view, x_deg, y_deg, done):
+    """Move the mouse onto a point of the map until ``done()``.
+
+    pyqtgraph drops moves less than 10 ms after the last, and Qt a move to where the mouse
+    already is, so the mouse wiggles by a pixel until a move gets through.
+    """
+    pos = viewport_point(view, x_deg, y_deg)
+    steps = (pos + QPoint(k % 2, 0) for k in itertools.count())
+    qtbot.waitUntil(lambda: qtbot.mouseMove(view.plot.viewport(), next(steps)) or done(), timeout=2000)
+
+
+def test_image_is_the_shaded_error_grid_with_joint_i_across(view):
+    land = grid(Params())
+    np.testing.assert_array_equal(view.image.image, shade(land.errors))
+    np.testing.assert_allclose(10.0 ** view.image.image - land.errors.max() * 10.0 ** -DECADES, land.errors,
+                               atol=1e-12)
+    # The cell drawn at (w_i, w_j) in degrees holds errors[a, b]: i across, j up, whatever the global option.
+    assert pg.getConfigOption("imageAxisOrder") == "col-major"
+    for a, b in ((0, 0), (17, 150), (199, 3), (100, 100)):
+        pixel = view.image.mapFromView(QPointF(land.wi_deg[a], land.wj_deg[b]))
+        assert (math.floor(pixel.x()), math.floor(pixel.y())) == (a, b)
+    assert (view.start_marker.pos().x(), view.start_marker.pos().y()) == (22.0, -20.0)
+
+
+def test_path_is_path_on_of_the_history(view):
+    p = Params(eta=2.0, epochs=30)         # big jumps: the path wraps around the map's edges
+    result = solve(p)
+    view.set_history(result.angles)
+    path = path_on(grid(p), result.angles)
+    assert not path.connect[:-1].all()     # the test covers a wrap
+    np.testing.assert_array_equal(view.path.xData, path.wi_deg)
+    np.testing.assert_array_equal(view.path.yData, path.wj_deg)
+    np.testing.assert_array_equal(view.path.opts["connect"], path.connect)
+    assert view.current_point == (path.wi_deg[-1], path.wj_deg[-1])
+    view.clear_run()
+    assert empty(view.path) and view.current_point is None
+
+
+def test_current_marker_wraps_onto_the_map(view):
+    view.set_current(np.radians([200.0, -20.0, 14.0]))
+    assert view.current_point == pytest.approx((-160.0, -20.0))
+    view.set_current(np.radians([1.0, 2.0]))          # a stale pose of another arm is not drawn
+    assert view.current_point is None
+
+
+def test_click_on_the_map_emits_the_angles_there(qtbot, view):
+    pos = viewport_point(view, 60.0, -45.0)
+    with qtbot.waitSignal(view.startAnglesPicked, timeout=2000) as picked:
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=pos)
+    i, j, wi, wj = picked.args
+    assert (i, j) == (0, 1)
+    pixel_deg = 400.0 / view.plot.getPlotItem().vb.width()         # degrees per screen pixel, generously
+    assert abs(wi - 60.0) < pixel_deg and abs(wj + 45.0) < pixel_deg
+
+
+def test_click_off_the_map_emits_nothing(qtbot, view):
+    with qtbot.assertNotEmitted(view.startAnglesPicked):
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=viewport_point(view, 0.0, 195.0))
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=viewport_point(view, 0.0, -195.0))
+
+
+def test_hover_reads_the_exact_error(qtbot, view):
+    hover(qtbot, view, 22.0, -20.0, lambda: view.readout.text().startswith("w1 = "))
+    w1, w2, e = (float(part.split("= ")[1].rstrip("°")) for part in view.readout.text().split(", "))
+    pixel_deg = 400.0 / view.plot.getPlotItem().vb.width()
+    assert abs(w1 - 22.0) < pixel_deg and abs(w2 + 20.0) < pixel_deg
+    # E of the angles shown (what a click there would pick), to the 4 digits printed
+    assert e == pytest.approx(float(view.landscape.error_at(math.radians(w1), math.radians(w2))), rel=1e-3)
+    hover(qtbot, view, 0.0, 200.0, lambda: view.readout.text() == HINT)      # off the map: the hint again
+
+
+def test_other_joints_and_the_swap_when_both_combos_agree(view):
+    p = Params(angles_deg=(10.0, 20.0, 30.0, 40.0))
+    view.set_params(p)
+    assert view.joints == (0, 1)
+    view.set_joints(1, 3)
+    np.testing.assert_array_equal(view.image.image, shade(grid(p, 1, 3).errors))
+    assert (view.start_marker.pos().x(), view.start_marker.pos().y()) == (20.0, 40.0)
+    view.combo_j.setCurrentIndex(1)           # the user picks joint 2 for both axes...
+    view.combo_j.activated.emit(1)
+    assert view.joints == (3, 1)              # ...so the other axis takes the joint just given up
+    with pytest.raises(ValueError):
+        view.set_joints(2, 2)
+
+
+def test_one_link_arm_shows_a_message(view):
+    view.set_params(Params(angles_deg=(30.0,)))
+    assert view.message.isVisible() and "one link" in view.message.text()
+    assert not view.plot.isVisible() and not view.combo_i.isVisible()
+    assert view.landscape is None
+    view.set_history(np.zeros((3, 1)))        # harmless without a map
+    view.set_params(Params())
+    assert view.plot.isVisible() and not view.message.isVisible()
+
+
+@pytest.mark.parametrize("kind", ["converging", "rocking", "wrapping"])
+def test_a_long_path_is_thinned_without_losing_its_shape(kind):
+    k = 50_000
+    t = np.arange(k, dtype=float)
+    if kind == "converging":          # creeps to a point and sits there
+        x, y = 100 * np.exp(-t / 500), -50 * np.exp(-t / 800)
+    elif kind == "rocking":           # hot and cold near the goal: two points forever
+        x, y = np.where(t % 2 == 0, 10.0, 14.0), np.full(k, 3.0)
+    else:                             # keeps turning, leaving one edge and entering at the other
+        x, y = (t * 7.3 + 180) % 360 - 180, np.sin(t / 50) * 90
+    connect = np.ones(k, dtype=bool)
+    connect[:-1] = np.abs(np.diff(x)) < 180
+    connect[-1] = False
+    idx, joined = thin(x, y, connect, quantum=0.1, most=2000)
+    assert len(idx) < k / 10
+    assert idx[0] == 0 and idx[-1] == k - 1 and np.all(np.diff(idx) > 0)
+    wraps = np.flatnonzero(~connect[:-1])
+    assert np.isin(wraps, idx).all() and np.isin(wraps + 1, idx).all()
+    # a drawn segment joins two kept points exactly when the original path ran unbroken between them
+    expected = [connect[a:b].all() for a, b in zip(idx[:-1], idx[1:])]
+    np.testing.assert_array_equal(joined, expected + [False])
+    # every dropped point lies within a quantum of the kept point before it, or the path rocks/jumps
+    if kind == "converging":
+        last = idx[np.searchsorted(idx, np.arange(k), side="right") - 1]
+        assert np.abs(x - x[last]).max() <= 0.1 and np.abs(y - y[last]).max() <= 0.1
+    np.testing.assert_array_equal(thin(x[:100], y[:100], connect[:100], most=2000)[0], np.arange(100))

@@ -83,6 +83,10 @@ def shade(errors: np.ndarray) -> np.ndarray:
     return np.log10(errors + top * 10.0 ** -DECADES)
 
 
+def _map_key(p: Params) -> tuple:
+    return p.angles_deg, p.lengths, p.base, p.goal
+
+
 class LandscapeView(QWidget):
     """Heat map of the error over joints ``i`` and ``j``, the descent path, start and current markers.
 
@@ -191,8 +195,13 @@ class LandscapeView(QWidget):
         self._recompute()
 
     def set_params(self, params: Params | None) -> None:
-        """A new setup (None while it is invalid): recompute the map for its start pose and forget the run."""
-        self.params = params
+        """A new setup (None while it is invalid): recompute the map for its start pose and forget the run.
+
+        A change that leaves the map as it is (eta, epochs, tol, learner) keeps the map and the run drawn.
+        """
+        old, self.params = self.params, params
+        if old is not None and params is not None and _map_key(old) == _map_key(params):
+            return
         self._history = self._current = None
         n = 0 if params is None else params.n_links
         if n != self.combo_i.count():

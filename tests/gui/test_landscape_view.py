@@ -78,6 +78,12 @@ def test_path_is_path_on_of_the_history(view):
     np.testing.assert_array_equal(view.path.yData, path.wj_deg)
     np.testing.assert_array_equal(view.path.opts["connect"], path.connect)
     assert view.current_point == (path.wi_deg[-1], path.wj_deg[-1])
+    view.set_params(p.with_(eta=0.3, epochs=99))        # the map is the same: the run stays drawn
+    np.testing.assert_array_equal(view.path.xData, path.wi_deg)
+    view.set_params(p.with_(base=0.5))                  # a new map: the old run is gone
+    assert empty(view.path) and view.current_point is None
+    view.set_params(p)
+    view.set_history(result.angles)
     view.clear_run()
     assert empty(view.path) and view.current_point is None
 

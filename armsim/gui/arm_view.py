@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..kinematics import forward
 from ..model import Params
-from .style import LIGHT, Theme, no_si_prefix
+from .style import LIGHT, Theme, style_axes
 
 TRAIL_LENGTH = 16
 TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)
@@ -88,15 +88,7 @@ class ArmView(pg.PlotWidget):
         self.target_label.setFont(font)
         for i, item in enumerate(self.trail_items):       # oldest group faintest
             item.setPen(t.pen(t.final, max(1.5, t.line_width * 0.6), alpha=int(50 + 150 * i / (TRAIL_GROUPS - 1))))
-        axis_font = self.font()
-        axis_font.setPixelSize(t.font_px)
-        for name in ("bottom", "left"):
-            axis = self.getPlotItem().getAxis(name)
-            axis.setTickFont(axis_font)
-            axis.setPen(t.foreground)
-            axis.setTextPen(t.foreground)
-            axis.label.setFont(axis_font)
-            no_si_prefix(axis)
+        style_axes(self.getPlotItem(), t, self.font())
         legend = self.getPlotItem().legend
         legend.setLabelTextSize(f"{t.font_px}px")
         legend.setLabelTextColor(t.foreground)

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 
-from .style import LIGHT, Theme, no_si_prefix
+from .style import LIGHT, Theme, style_axes
 
 # Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
 LOG_FLOOR = 1e-300
@@ -80,13 +80,7 @@ class ErrorPlot(pg.PlotWidget):
         font = self.font()
         font.setPixelSize(t.font_px)
         self.readout.setFont(font)
-        for name in ("bottom", "left"):
-            axis = self.getPlotItem().getAxis(name)
-            axis.setTickFont(font)
-            axis.setPen(t.foreground)
-            axis.setTextPen(t.foreground)
-            axis.label.setFont(font)
-            no_si_prefix(axis)
+        style_axes(self.getPlotItem(), t, self.font())
 
     def viewportEvent(self, event) -> bool:
         # The viewport's paint events arrive here (QAbstractScrollArea); the window uses the signal

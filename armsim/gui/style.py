@@ -46,6 +46,18 @@ def no_si_prefix(axis) -> None:
     axis.enableAutoSIPrefix(False)
 
 
+def style_axes(plot_item, theme: Theme, font) -> None:
+    """Bottom and left axes in the theme's colour and text size, with plain numbers."""
+    font.setPixelSize(theme.font_px)
+    for name in ("bottom", "left"):
+        axis = plot_item.getAxis(name)
+        axis.setTickFont(font)
+        axis.setPen(theme.foreground)
+        axis.setTextPen(theme.foreground)
+        axis.label.setFont(font)
+        no_si_prefix(axis)
+
+
 LIGHT = Theme()
 # Okabe-Ito vermillion and bluish green-free pair: orange start, blue final, safe for red-green colour blindness.
 COLOUR_SAFE = replace(LIGHT, start="#d55e00", final="#0072b2", target="#222222", error="#0072b2")

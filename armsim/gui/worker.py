@@ -233,21 +233,20 @@ class RunController(QObject):
 
     @Slot(object)
     def _on_finished(self, result: Result) -> None:
-        if not self._current():
-            return
-        self._thread.quit()
-        self._thread.wait()
-        self._teardown()
-        self.finished.emit(result)
+        self._end_with(self.finished, result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self._end_with(self.failed, message)
+
+    def _end_with(self, signal, value) -> None:
+        """The run ended by itself: join its thread, then tell the window."""
         if not self._current():
             return
         self._thread.quit()
         self._thread.wait()
         self._teardown()
-        self.failed.emit(message)
+        signal.emit(value)
 
     def _teardown(self) -> None:
         RunController.live_threads.discard(self._thread)

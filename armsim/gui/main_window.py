@@ -11,18 +11,18 @@ from __future__ import annotations
 from itertools import islice
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from ..model import Params, ParamError
-from ..presets import PRESETS
 from ..solvers import Result, iter_epochs
 from .arm_view import ArmView
 from .controls import ControlPanel
 from . import files, settings
 from .error_plot import ErrorPlot
+from .compare_view import CompareView
+from .menus import build_menus
 from .inspector import InspectorPanel
+from .landscape_view import LandscapeView
 from .style import theme_for
 from .worker import Frame, RunController
 
@@ -64,7 +64,15 @@ class MainWindow(QMainWindow):
 
         self.inspector = InspectorPanel()
         self.inspector_dock = self._dock("Chain rule", "inspector", self.inspector, Qt.BottomDockWidgetArea)
-        self._build_actions()
+        self.compare_view = CompareView()
+        self.compare_dock = self._dock("Compare runs", "compare", self.compare_view, Qt.BottomDockWidgetArea)
+        self.landscape_view = LandscapeView()
+        self.landscape_dock = self._dock("Error landscape", "landscape", self.landscape_view, Qt.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.compare_dock)
+        self.tabifyDockWidget(self.compare_dock, self.landscape_dock)
+        self.inspector_dock.raise_()
+        self.landscape_view.startAnglesPicked.connect(self._pick_start)
+        build_menus(self)
         self.setAcceptDrops(True)
         self.controls.shapeChanged.connect(self.reset)
         self.controls.etaChanged.connect(self._eta_changed)
@@ -89,69 +97,6 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- actions ------------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        def action(text, keys, tip, slot):
-            a = QAction(text, self)
-            a.setShortcuts([QKeySequence(k) for k in keys])
-            a.setToolTip(f"{tip} ({' or '.join(keys)})")
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
-
-        self.run_action = action("Run", [], "run from the start pose (or resume a paused run)", self.run_or_resume)
-        self.toggle_action = action("Run / pause / resume", ["Space"], "run, pause or resume", self.run_or_pause)
-        self.pause_action = action("Pause", ["P"], "pause or resume the run", self.pause_or_resume)
-        self.step_action = action("Step", ["Right", "S"], "exactly one epoch", self.step)
-        self.reset_action = action("Reset", ["R"], "stop and go back to the start pose", self.reset)
-        self.log_action = QAction("Log-scale error", self, checkable=True)
-        self.log_action.setShortcut(QKeySequence("L"))
-        self.log_action.setToolTip("show the error on a logarithmic axis (L)")
-        self.log_action.toggled.connect(self.error_plot.set_log)
-        bar = QToolBar("Run")
-        bar.setObjectName("runbar")
-        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for a in (self.run_action, self.pause_action, self.step_action, self.reset_action, self.log_action):
-            bar.addAction(a)
-        self.addToolBar(Qt.TopToolBarArea, bar)
-        self.toolbar = bar
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction("Open scenario…", QKeySequence.Open, lambda: files.open_scenario(self))
-        recent = file_menu.addMenu("Open recent")
-        recent.aboutToShow.connect(lambda: files.fill_recent_menu(self, recent))
-        file_menu.addAction("Save scenario as…", QKeySequence.Save, lambda: files.save_scenario(self))
-        export_menu = file_menu.addMenu("Export")
-        for label in files.EXPORTS:
-            export_menu.addAction(label, lambda lab=label: files.export(self, lab))
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.Quit)
-        quit_action.triggered.connect(self.close)
-        run_menu = menu.addMenu("&Run")
-        for a in (self.run_action, self.pause_action, self.toggle_action, self.step_action, self.reset_action):
-            run_menu.addAction(a)
-        lessons_menu = menu.addMenu("&Lessons")
-        for preset in PRESETS:
-            a = lessons_menu.addAction(preset.name)
-            a.setToolTip(preset.description)
-            a.triggered.connect(lambda _checked=False, p=preset: self.load_preset(p))
-        lessons_menu.setToolTipsVisible(True)
-        view_menu = menu.addMenu("&View")
-        self.presentation_action = QAction("Presentation mode", self, checkable=True)
-        self.presentation_action.setShortcut(QKeySequence("F11"))
-        self.presentation_action.setToolTip("full screen, large text, thick lines, only the arm and the curve (F11)")
-        self.presentation_action.toggled.connect(self.set_presentation)
-        self.addAction(self.presentation_action)
-        self.colour_safe_action = QAction("Colour-blind-safe colours", self, checkable=True)
-        self.colour_safe_action.toggled.connect(lambda _on: self._apply_theme())
-        view_menu.addAction(self.presentation_action)
-        view_menu.addAction(self.colour_safe_action)
-        view_menu.addAction(self.log_action)
-        view_menu.addAction(self.dock.toggleViewAction())
-        view_menu.addAction(self.inspector_dock.toggleViewAction())
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
-
     def _update_actions(self, state: str | None = None) -> None:
         state = state or self.controller.state
         self.pause_action.setText("Resume" if state == "paused" else "Pause")
@@ -202,11 +147,13 @@ class MainWindow(QMainWindow):
             self.params = self.controls.params()
         except ParamError as e:
             self.params = None
+            self._panels_follow(None)
             self.say(f"<b>Cannot run:</b> {e.field}: {e.rule}")
             self._update_actions()
             return
         self.arm_view.set_params(self.params)
         self._clear_run()
+        self._panels_follow(self.params)
         self._show_next_update()
         self.say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
                   "Press <b>Space</b> to run, <b>→</b> to step.")
@@ -217,9 +164,21 @@ class MainWindow(QMainWindow):
         self.controls.set_params(preset.params)       # emits shapeChanged -> reset()
         self.say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
 
+    def _panels_follow(self, params: Params | None) -> None:
+        self.compare_view.set_params(params)
+        self.landscape_view.set_params(params)
+
+    def _pick_start(self, i: int, j: int, deg_i: float, deg_j: float) -> None:
+        """A click on the landscape sets those two start angles (the rows emit one shapeChanged each)."""
+        rows = self.controls.rows
+        if max(i, j) < len(rows):
+            rows[i].spin.setValue(deg_i)
+            rows[j].spin.setValue(deg_j)
+
     def _clear_run(self) -> None:
         self.result = None
         self.epoch_shown = 0
+        self.landscape_view.clear_run()
         self.arm_view.clear_run()
         self.error_plot.reset(self.params.epochs)
 
@@ -232,6 +191,7 @@ class MainWindow(QMainWindow):
         self.controller.eta = eta        # a running worker reads it before its next epoch
         if self.params is not None and not self.controller.active:
             self.params = self.params.with_(eta=eta)
+            self._panels_follow(self.params)
             if self.result is None:
                 self._show_next_update()
 
@@ -257,6 +217,8 @@ class MainWindow(QMainWindow):
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
         self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
+        if self.landscape_dock.isVisible():
+            self.landscape_view.set_current(rec.angles)
         if rec.delta is not None and self.inspector.isVisible():
             self.inspector.show_epoch(rec, self.params.goal)
 
@@ -276,6 +238,8 @@ class MainWindow(QMainWindow):
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run
+        self.landscape_view.set_history(result.angles)
+        self.compare_view.set_last_result(result)
         if result.epochs_run:
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
@@ -291,20 +255,20 @@ class MainWindow(QMainWindow):
         """Put a message in the readout under the plots."""
         self.readout.setText(html)
 
-
     # -- looks ----------------------------------------------------------------------------
     def _apply_theme(self) -> None:
         presenting = self.presentation_action.isChecked()
         theme = theme_for(self.colour_safe_action.isChecked(), presenting)
-        self.arm_view.apply_theme(theme)
-        self.error_plot.apply_theme(theme)
+        for view in (self.arm_view, self.error_plot, self.compare_view, self.landscape_view):
+            view.apply_theme(theme)
         self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
         self.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
 
     def set_presentation(self, on: bool) -> None:
         """Full screen with large text and thick lines; the docks are hidden (View menu brings them back)."""
         if on:
-            self._docks_before = [d for d in (self.dock, self.inspector_dock) if d.isVisible()]
+            self._docks_before = [d for d in (self.dock, self.inspector_dock, self.compare_dock, self.landscape_dock)
+                                  if d.isVisible()]
             for d in self._docks_before:
                 d.hide()
             self._geometry_before = self.saveGeometry()
@@ -336,15 +300,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             files.open_scenario(self, path)
 
-    def _show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "Space: run / pause / resume\nRight or S: step one epoch\nR: reset\n"
-                                "P: pause / resume\nL: log-scale error\nF11: presentation mode\n"
-                                "Ctrl+O / Ctrl+S: open / save a scenario\nCtrl+Q: quit")
-
     # -- lifetime -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.controller.stop()          # first: no thread may outlive the window
+        self.compare_view.stop()
         if self.presentation_action.isChecked():
             self.presentation_action.setChecked(False)     # store the normal geometry, not full screen
         settings.store(self)

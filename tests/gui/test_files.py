@@ -1,9 +1,8 @@
 """Scenario files, recent files, drag and drop, settings and exports, driven through the window."""
 import os
 
-import numpy as np
 import pytest
-from PySide6.QtCore import QByteArray, QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 

@@ -1,12 +1,11 @@
 """Teaching panels: the chain-rule inspector follows Step; the eta meter agrees with what the lesson runs do."""
 import math
 
-import numpy as np
 import pytest
 
 from armsim import Params, iter_epochs, solve
 from armsim.gui.inspector import COLUMNS, num
-from armsim.presets import PRESETS, by_name
+from armsim.presets import PRESETS
 
 from .test_window import click, run_to_end
 
@@ -80,3 +79,14 @@ def test_every_preset_loads_and_runs_as_it_says(qtbot, make_window):
         assert window.params == preset.params and preset.name in window.readout.text()
         if preset.expect:
             assert run_to_end(qtbot, window, timeout=20_000).status == preset.expect
+
+
+def test_compare_and_landscape_follow_the_window(qtbot, make_window):
+    window = make_window(Params(angles_deg=(22, -20), epochs=30))
+    window.controls.speed.setValue(window.controls.speed.maximum())
+    result = run_to_end(qtbot, window)
+    assert window.landscape_view.landscape is not None
+    window.compare_view.add_last_run()
+    assert len(window.compare_view.runs) == 1 and window.compare_view.runs[0][1] is result
+    window.landscape_view.startAnglesPicked.emit(0, 1, 40.0, -35.5)     # as a click on the map does
+    assert window.params.angles_deg == (40.0, -35.5) and window.result is None

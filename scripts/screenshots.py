@@ -68,8 +68,21 @@ def main(folder: str) -> None:
     shoot("presentation.png", folder)
     window.presentation_action.setChecked(False)
 
-    for shot in getattr(window, "screenshot_panels", lambda: [])():
-        shot(folder, settle, run_to_end, shoot)
+    window.load_preset(by_name("The post's worked example"))
+    window.compare_dock.raise_()
+    for sweep in (window.compare_view.sweep_etas, window.compare_view.compare_learners):
+        loop = QEventLoop()
+        window.compare_view.sweepFinished.connect(loop.quit)
+        sweep()
+        loop.exec()
+        window.compare_view.sweepFinished.disconnect(loop.quit)
+    settle()
+    shoot("compare.png", folder)
+
+    window.controls.set_params(Params(angles_deg=(60.0, -10.0), eta=0.3, epochs=30))
+    window.landscape_dock.raise_()
+    run_to_end(window)
+    shoot("landscape.png", folder)
     window.close()
     app.quit()
 

@@ -42,8 +42,10 @@ class ArmView(pg.PlotWidget):
         item.hideButtons()
         item.setLabel("bottom", "x")
         item.setLabel("left", "lateral position Y")
-        legend = item.addLegend(offset=(-10, 10))                     # top right, over a veil: poses show through
-        legend.setBrush(pg.mkBrush(255, 255, 255, 190))
+        # Bottom right, as in exported figures: the base is on the left and poses lie near the target line,
+        # so this corner is the one most often empty; a light veil keeps anything under it visible.
+        legend = item.addLegend(offset=(-10, -10))
+        legend.setBrush(pg.mkBrush(255, 255, 255, 150))
         legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)     # static: paint it once, then blit
         for name in ("bottom", "left"):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only

@@ -100,6 +100,7 @@ class ErrorPlot(pg.PlotWidget):
         self.marker.setData([], [])
         self.cursor.setValue(0)
         self.readout.setText("")
+        self.getPlotItem().setXRange(0, max(capacity, 1), padding=0.02)    # the epochs to come, not -10..10
 
     def store(self, first: int, errors: np.ndarray) -> None:
         """Keep the errors of epochs ``first .. first+len-1`` (a frame from the worker); draw later."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from itertools import islice
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..model import Params, ParamError
 from ..solvers import Result, iter_epochs
@@ -58,7 +58,12 @@ class MainWindow(QMainWindow):
         self.controls = ControlPanel(params or Params())
         self.dock = QDockWidget("Controls", self)
         self.dock.setObjectName("controls")
-        self.dock.setWidget(self.controls)
+        scroll = QScrollArea()          # the panel scrolls rather than forcing a tall window (768 px laptops)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(self.controls)
+        self.dock.setWidget(scroll)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)     # bottom docks sit under the plots
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, self.dock)
 
@@ -71,6 +76,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, self.compare_dock)
         self.tabifyDockWidget(self.compare_dock, self.landscape_dock)
         self.inspector_dock.raise_()
+        # The map and the overlay need room the chain-rule table does not: the bottom area grows to fit the tab.
+        for dock, share in ((self.inspector_dock, 0.3), (self.compare_dock, 0.48), (self.landscape_dock, 0.48)):
+            dock.visibilityChanged.connect(lambda shown, d=dock, f=share: shown and QTimer.singleShot(
+                0, lambda: self._size_dock(d, f)))          # after the tab switch is laid out
         self.landscape_view.startAnglesPicked.connect(self._pick_start)
         build_menus(self)
         self.setAcceptDrops(True)
@@ -85,7 +94,6 @@ class MainWindow(QMainWindow):
         self.controller.stateChanged.connect(self._update_actions)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
-        self.resizeDocks([self.inspector_dock], [300], Qt.Vertical)
         settings.restore(self)
         self.reset()
 
@@ -97,6 +105,10 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- actions ------------------------------------------------------------------------
+    def _size_dock(self, dock: QDockWidget, share: float) -> None:
+        if not dock.isFloating():
+            self.resizeDocks([dock], [int(self.height() * share)], Qt.Vertical)
+
     def _update_actions(self, state: str | None = None) -> None:
         state = state or self.controller.state
         self.pause_action.setText("Resume" if state == "paused" else "Pause")

@@ -170,3 +170,56 @@ def test_batch_rejects_bad_input(kwargs):
     kwargs.setdefault("eta", 0.1)
     with pytest.raises(ParamError):
         solve_batch(epochs=3, **kwargs)
+
+
+# --------------------------------------------------------------------------- speed tricks keep every bit
+def test_lateral_end_is_the_last_joint_of_lateral_bit_for_bit():
+    from armsim.kinematics import lateral, lateral_end
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 6):
+        w = rng.uniform(-3, 3, (64, n))
+        for lengths in (None, rng.uniform(0.2, 2, n)):
+            for base in (0.0, -0.7, 1.3):
+                want = lateral(w, lengths, base)[:, -1]
+                assert np.array_equal(lateral_end(w, lengths, base), want)
+                assert np.array_equal(lateral_end(np.asfortranarray(w), lengths, base), want)   # the batch's layout
+                assert lateral_end(w[5], lengths, base) == want[5]                               # one arm
+
+
+@pytest.mark.parametrize("chunk, least", [(7, 1), (1, 1), (4096, 1), (32768, 1024)])
+def test_batch_rows_equal_single_arm_runs_whatever_the_blocks(monkeypatch, chunk, least):
+    import armsim.solvers as solvers
+    monkeypatch.setattr(solvers, "BATCH_CHUNK", chunk)
+    monkeypatch.setattr(solvers, "BATCH_MIN", least)
+    rng = np.random.default_rng(chunk)
+    angles = rng.uniform(-90, 90, (61, 3))               # 61 arms: blocks of uneven size, some of one arm
+    lengths = (0.5, 1.5, 1.0)
+    batch = solve_batch(angles, eta=0.2, epochs=9, base=0.3, target=-0.4, lengths=lengths)
+    assert batch.errors.shape == (61, 10) and batch.angles_deg.shape == (61, 3)
+    assert batch.errors.flags.c_contiguous and batch.angles_deg.flags.c_contiguous
+    for b in range(61):
+        one = solve(Params(angles_deg=tuple(angles[b]), lengths=lengths, base=0.3, target=-0.4, eta=0.2, epochs=9))
+        assert np.array_equal(batch.errors[b], one.errors)
+        assert np.array_equal(batch.angles_deg[b], one.final_angles_deg)
+
+
+def test_batch_of_one_link_and_of_no_arms():
+    one_link = np.array([[10.0], [-40.0], [75.0]])
+    batch = solve_batch(one_link, eta=0.1, epochs=4)
+    for b in range(3):
+        assert np.array_equal(batch.errors[b], solve(Params(angles_deg=tuple(one_link[b]), eta=0.1, epochs=4)).errors)
+    empty = solve_batch(np.zeros((0, 3)), eta=0.1, epochs=4)
+    assert empty.errors.shape == (0, 5) and empty.angles_deg.shape == (0, 3)
+
+
+def test_records_are_complete_epochs():
+    recs = list(iter_epochs(Params(epochs=2)))
+    for rec in recs:
+        assert type(rec).__name__ == "Epoch" and len(rec) == len(rec._fields)
+    assert recs[0][4:] == (None,) * 7 + ("",)                 # epoch 0: every update field at its default
+    assert recs[-1].status == "max_epochs" and recs[-1].reason == "all 2 epochs ran"
+    assert recs[1].status is None and recs[1].reason == ""
+    again = solve(Params(epochs=2)).epoch(2)                  # rebuilt: the same record, without the status
+    for name, a, b in zip(again._fields[:-2], recs[-1], again):
+        assert np.array_equal(a, b), name
+    assert isinstance(recs[1].dE_dY, float) and isinstance(recs[1].error, float)

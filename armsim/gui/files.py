@@ -12,10 +12,8 @@ import os
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
-from .. import export_data, scenario
+from .. import scenario
 from ..media import OptionError
-from .figure import export_figure
-from .video import Cancelled, export_video
 
 RECENT_KEY = "recent_files"
 MAX_RECENT = 8
@@ -124,6 +122,10 @@ def export(window, label: str, path: str | None = None) -> bool:
     ext = os.path.splitext(default)[1]
     if not path.lower().endswith(ext):
         path += ext
+    # Imported on first export, not at start-up: figure/video bring imageio and a second set of plots.
+    from .. import export_data
+    from .figure import export_figure
+
     theme, log = window.arm_view.theme, window.error_plot.log
     try:
         if ext in (".png", ".svg"):
@@ -142,6 +144,8 @@ def export(window, label: str, path: str | None = None) -> bool:
 
 
 def _export_video(window, result, path, theme, log) -> bool:
+    from .video import Cancelled, export_video
+
     progress = QProgressDialog("Rendering video…", "Cancel", 0, 1, window)
     progress.setWindowModality(Qt.WindowModal)
     progress.setMinimumDuration(0)

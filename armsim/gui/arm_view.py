@@ -133,6 +133,26 @@ class ArmView(pg.PlotWidget):
             self.final_curve.setData(x, y)
             self._include(x, y)
 
+    def show_pose_with_trail(self, angles: np.ndarray, trail: tuple = ()) -> None:
+        """Show the green pose at ``angles`` and exactly the poses ``trail`` (oldest first) as the trail.
+
+        What :meth:`clear_run` then ``show_pose(angles, trail + (angles,))`` show, whatever
+        was shown before, with each item's data set once instead of twice (video frames).
+        """
+        self.trail.clear()
+        for a in tuple(trail)[-TRAIL_LENGTH:]:
+            x, y = pose_points(a, self.params)
+            if np.isfinite(x).all() and np.isfinite(y).all():
+                self.trail.append((x, y))
+        self._draw_trail()
+        self._shown = angles
+        x, y = pose_points(angles, self.params)
+        if np.isfinite(x).all() and np.isfinite(y).all():     # divergence never draws garbage
+            self.final_curve.setData(x, y)
+            self._include(x, y)
+        else:
+            self.final_curve.setData([], [])
+
     def _draw_trail(self) -> None:
         """Split the remembered poses into TRAIL_GROUPS paths, newest in the most opaque."""
         poses = list(self.trail)

@@ -115,6 +115,30 @@ class ErrorPlot(pg.PlotWidget):
         self.store(0, np.asarray(errors, dtype=float))
         self.redraw()
 
+    def show_upto(self, errors: np.ndarray, capacity: int, extra: tuple[float, float] | None = None) -> None:
+        """Show exactly ``errors`` (epochs 0 .. n-1, n >= 1), the marker and cursor on the last.
+
+        With ``extra = (x, error)`` the curve goes on to that point, where the marker and
+        cursor then sit (a video frame between two epochs). The curve, marker and cursor
+        of :meth:`reset`, :meth:`store` and :meth:`redraw`, each item's data set once; the
+        view's range and the readout are left as they are (exported figures fix the range
+        per run).
+        """
+        n = len(errors)
+        self.errors = np.empty(max(capacity, n - 1) + 1)
+        self.errors[:n] = errors
+        self.count, self.current = n, n - 1
+        x, y = envelope(self.errors[:n])
+        y = self._shown(y)
+        if extra is None:
+            mx, my = self.current, self._shown(self.errors[n - 1:n])
+        else:
+            mx, e = extra
+            x, y, my = np.append(x, mx), np.append(y, e), [e]
+        self.curve.setData(x, y)
+        self.marker.setData([mx], my)
+        self.cursor.setValue(mx)
+
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
         self.getPlotItem().setLogMode(False, self.log)

@@ -3,10 +3,14 @@
 This module owns the encoding. The frames and their count come from
 :mod:`armsim.media` (``K * epochs_run + 1`` animated frames, in-between poses
 interpolated, then ``round(fps * hold)`` copies of the last); :func:`iter_frames`
-yields them as RGB arrays, and :func:`export_video` feeds them to
+yields them as RGB arrays, and :func:`export_video` draws the very same frames and
+feeds them to
 
 ``.mp4``  ffmpeg through imageio-ffmpeg: libx264, ``yuv420p`` (plays everywhere),
-          ``macro_block_size=1`` (the size stays exactly as asked; it must be even).
+          ``macro_block_size=1`` (the size stays exactly as asked; it must be even),
+          preset :data:`MP4_PRESET`. The frames go to ffmpeg as Qt paints them
+          (no RGB copy), from a thread of its own while the next frame is drawn
+          (:class:`_Mp4Writer`).
 ``.gif``  Pillow, called directly rather than through imageio's plugin (which
           takes RGB frames and has Pillow median-cut a palette for each, 25
           times slower than mapping all frames to one palette of the whole
@@ -21,27 +25,46 @@ yields them as RGB arrays, and :func:`export_video` feeds them to
 The file is written under a temporary name in the destination's directory and
 renamed over the destination only when complete (:func:`armsim.atomic.atomic_path`),
 so a failure or a cancel never leaves a partial video.
+
+Speed (``benchmarks/bench_video.py``; 2 cores): a 10 s 1080p MP4 at 30 fps is
+300 frames in 10 s of wall time, shared between drawing (about 9 ms a frame on
+an idle core, :meth:`RunFigure.paint_into`, plus 1.5 ms setting the data) and
+ffmpeg (about 22 ms of CPU a frame at preset ``ultrafast``: reading the pipe,
+converting to yuv420p, x264), which run side by side.
 """
 from __future__ import annotations
 
 import os
+import queue
+import sys
+import threading
 import time
 from contextlib import suppress
 from typing import Callable, Iterator, NamedTuple
 
 import numpy as np
+from PySide6.QtGui import QImage
 
 from ..atomic import atomic_path
 from ..media import (DEFAULT_SIZE, check_gif_memory, check_total_frames, check_video, gif_delays_ms, pose_at,
                      schedule)
 from ..solvers import Result
-from .figure import RunFigure, ensure_app
+from .figure import RunFigure, ensure_app, rgb_array
 from .style import LIGHT, Theme
 
 # imageio-ffmpeg turns quality q into x264 -crf int((1 - q/10) * 51). Its default, 5 (crf 25), visibly
-# smears the faint trail lines of a 1080p frame; 6.5 (crf 17) keeps them clean for about 1.8x the bytes
-# (a mostly white figure: at most about 0.2 MB a second at 1080p).
+# smears the faint trail lines of a 1080p frame; 6.5 (crf 17) keeps them clean.
 MP4_QUALITY = 6.5
+# x264's default preset, medium, alone took 16 CPU seconds for 10 s of 1080p: more than real time on
+# 2 cores before a frame is drawn. ultrafast takes about 7 (a third of it x264, the rest ffmpeg reading
+# and converting the frames) and, at the same crf, keeps more detail (PSNR against the frames 64.7 dB,
+# medium 56.9 dB; both far beyond visible) in 3.5 times the bytes: about 0.15 MB a second of a mostly
+# white 1080p figure. ultrafast streams (no B-frames, no CABAC) also decode on anything.
+MP4_PRESET = "ultrafast"
+# Frames are fed to ffmpeg as Qt paints them, 4 bytes a pixel (Format_RGB32: 0xffRRGGBB words), so
+# no RGB copy is made; ffmpeg's own conversion to yuv420p then gives the very YUV that RGB input gave.
+MP4_PIX_FMT_IN = "bgr0" if sys.byteorder == "little" else "0rgb"
+FEED_BUFFERS = 3        # frame images circulating between drawing and the ffmpeg feed thread
 PALETTE_SAMPLES = 8     # frames a GIF's palette is taken from
 EXACT_COLOURS = 160     # of a GIF's 256: the most frequent colours, kept exactly (background, text, pure lines)
 
@@ -59,7 +82,8 @@ class VideoInfo(NamedTuple):
     fps: int
     seconds: float              #: playing time
     render_seconds: float       #: wall time spent drawing frames
-    encode_seconds: float       #: wall time spent handing frames to the encoder and finishing the file
+    encode_seconds: float       #: wall time spent handing frames to the encoder (waiting while it is behind)
+                                #: and finishing the file
 
 
 def iter_frames(result: Result, *, size: tuple[int, int] = DEFAULT_SIZE, frames_per_epoch: int = 1,
@@ -92,10 +116,10 @@ def iter_frames(result: Result, *, size: tuple[int, int] = DEFAULT_SIZE, frames_
     figure = RunFigure(size, theme, log_error=log_error) if own else figure
     try:
         frame = None
+        image = _frame_image(figure)
         for i in range(frames_per_epoch * result.epochs_run + 1):
-            angles, t = pose_at(result.angles, i, frames_per_epoch)
-            figure.show_frame(result, angles, t)
-            frame = figure.grab_rgb()
+            _draw_frame(figure, result, i, frames_per_epoch, image)
+            frame = rgb_array(image)
             yield frame
         for _ in range(held):
             yield frame
@@ -150,39 +174,132 @@ def export_video(result: Result, path: str | os.PathLike, *, size: tuple[int, in
     check_total_frames(plan.total, fps)
     if ext == ".gif":
         check_gif_memory(plan.animated, size)
-    frames = iter_frames(result, size=size, frames_per_epoch=k, held=plan.held, theme=theme, log_error=log_error)
+    ensure_app()
+    figure = RunFigure(size, theme, log_error=log_error)
     render = encode = 0.0
     with atomic_path(path) as tmp:
-        writer = _mp4_writer(tmp, fps) if ext == ".mp4" else _GifWriter(tmp, fps, plan.animated, plan.held)
+        writer = _Mp4Writer(tmp, size, fps) if ext == ".mp4" else _GifWriter(tmp, size, fps, plan.animated, plan.held)
         try:
+            image = None
             for done in range(1, plan.total + 1):
                 if cancel is not None and cancel():
                     raise Cancelled(f"export of {os.fspath(path)!r} cancelled after {done - 1} of {plan.total} "
                                     f"frames; nothing was written")
                 t0 = time.perf_counter()
-                frame = next(frames)
-                t1 = time.perf_counter()
-                writer.append_data(frame)
-                render += t1 - t0
-                encode += time.perf_counter() - t1
+                if done <= plan.animated:       # the held frames are the last image again
+                    image = writer.blank()      # waits while the encoder is FEED_BUFFERS frames behind
+                    t1 = time.perf_counter()
+                    _draw_frame(figure, result, done - 1, k, image)
+                    t2 = time.perf_counter()
+                    encode += t1 - t0
+                    render += t2 - t1
+                t2 = time.perf_counter()
+                writer.append(image)
+                encode += time.perf_counter() - t2
                 if progress is not None:
                     progress(done, plan.total)
         except BaseException:
             with suppress(Exception):     # the first failure is the one to report
-                _abandon(writer)
+                writer.abandon()
             raise
         finally:
-            frames.close()
+            figure.deleteLater()
         t1 = time.perf_counter()
         writer.close()
         encode += time.perf_counter() - t1
     return VideoInfo(os.fspath(path), plan.total, size, fps, plan.total / fps, render, encode)
 
 
-def _mp4_writer(tmp: str, fps: int):
-    import imageio.v2 as iio      # imported here: figures and the window never need the encoders
-    return iio.get_writer(tmp, format="FFMPEG", mode="I", fps=fps, codec="libx264", pixelformat="yuv420p",
-                          quality=MP4_QUALITY, macro_block_size=1, ffmpeg_log_level="error")
+def _frame_image(figure: RunFigure) -> QImage:
+    """An image for :meth:`RunFigure.paint_into`: the figure's size, ``Format_RGB32``."""
+    image = QImage(figure.width(), figure.height(), QImage.Format_RGB32)
+    image.setDevicePixelRatio(1.0)
+    return image
+
+
+def _draw_frame(figure: RunFigure, result: Result, i: int, frames_per_epoch: int, image: QImage) -> None:
+    """Animated frame ``i`` of ``result`` painted into ``image``."""
+    angles, t = pose_at(result.angles, i, frames_per_epoch)
+    figure.show_frame(result, angles, t)
+    figure.paint_into(image)
+
+
+class _Mp4Writer:
+    """ffmpeg (libx264, through imageio-ffmpeg) fed by a thread of its own from a few reused images.
+
+    Writing a 1080p frame into ffmpeg's pipe takes milliseconds and blocks whenever
+    ffmpeg is behind; from a thread (the write releases the GIL) the caller draws
+    the next frame meanwhile. :data:`FEED_BUFFERS` images circulate: :meth:`blank`
+    hands out a free one (waiting while all are queued or being written), the
+    caller paints it and :meth:`append` queues it; once written it is free again.
+    The images go to ffmpeg as they are, no RGB copy (:data:`MP4_PIX_FMT_IN`).
+
+    ffmpeg starts with the first frame (a cancel before it starts nothing).
+    """
+
+    def __init__(self, tmp: str, size: tuple[int, int], fps: int):
+        self.tmp, self.size, self.fps = tmp, size, fps
+        self._gen = None
+        self._free: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(FEED_BUFFERS):
+            self._free.put(QImage(size[0], size[1], QImage.Format_RGB32))
+        self._todo: queue.Queue = queue.Queue(maxsize=FEED_BUFFERS - 1)
+        self._error: BaseException | None = None
+        self._dropping = False          # after abandon: queued frames are not written
+        self._thread: threading.Thread | None = None
+
+    def blank(self) -> QImage:
+        """A free image to paint the next frame into (waits while all are queued or being written)."""
+        image = self._free.get()
+        self._raise_feed_error()
+        return image
+
+    def append(self, image: QImage) -> None:
+        """Queue a painted image (from :meth:`blank`, or the last one again for a held frame)."""
+        self._raise_feed_error()
+        if self._gen is None:
+            import imageio_ffmpeg      # imported here: figures and the window never need the encoders
+            self._gen = imageio_ffmpeg.write_frames(
+                self.tmp, self.size, pix_fmt_in=MP4_PIX_FMT_IN, pix_fmt_out="yuv420p", fps=self.fps,
+                codec="libx264", quality=MP4_QUALITY, macro_block_size=1, ffmpeg_log_level="error",
+                output_params=["-preset", MP4_PRESET])
+            self._gen.send(None)        # starts ffmpeg
+            self._thread = threading.Thread(target=self._feed, name="armsim-mp4-feed", daemon=True)
+            self._thread.start()
+        self._todo.put(image)
+
+    def _feed(self) -> None:
+        while (image := self._todo.get()) is not None:
+            if self._error is None and not self._dropping:
+                try:
+                    self._gen.send(image.constBits())      # 4 * width bytes a row: no padding
+                except BaseException as e:      # reported by the caller's next blank/append/close
+                    self._error = e
+            self._free.put(image)
+
+    def _raise_feed_error(self) -> None:
+        if self._error is not None:     # e.g. ffmpeg exited: imageio-ffmpeg's OSError with ffmpeg's command
+            raise self._error
+
+    def _stop_feed(self) -> None:
+        if self._thread is not None:
+            self._todo.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def close(self) -> None:
+        """Write what is queued, then let ffmpeg finish the file."""
+        self._stop_feed()
+        self._raise_feed_error()
+        if self._gen is not None:
+            self._gen.close()
+
+    def abandon(self) -> None:
+        """Stop without writing what is queued; ffmpeg exits (it holds the temporary file, deleted next)."""
+        self._dropping = True
+        self._stop_feed()
+        if self._gen is not None:
+            self._gen.close()
 
 
 class _GifWriter:
@@ -194,15 +311,22 @@ class _GifWriter:
     so the last frame's delay is lengthened by the hold instead (the same file).
     """
 
-    def __init__(self, tmp: str, fps: int, animated: int, held: int):
+    def __init__(self, tmp: str, size: tuple[int, int], fps: int, animated: int, held: int):
         delays = gif_delays_ms(animated + held, fps)
-        self.tmp, self.animated = tmp, animated
+        self.tmp, self.size, self.animated = tmp, size, animated
+        self._image: QImage | None = None
         self.delays = delays[:animated - 1] + [sum(delays[animated - 1:])]
         self.frames: list[np.ndarray] = []
 
-    def append_data(self, frame: np.ndarray) -> None:
+    def blank(self) -> QImage:
+        """The image to paint the next frame into (always the same one: each is copied on append)."""
+        if self._image is None:
+            self._image = QImage(self.size[0], self.size[1], QImage.Format_RGB32)
+        return self._image
+
+    def append(self, image: QImage) -> None:
         if len(self.frames) < self.animated:
-            self.frames.append(frame)
+            self.frames.append(rgb_array(image))
 
     def close(self) -> None:
         from PIL import Image
@@ -274,11 +398,3 @@ def _rgb(keys: np.ndarray) -> np.ndarray:
     """The ``(n, 3)`` colours of :func:`_keys` numbers."""
     keys = keys.astype(np.int64)
     return np.stack([keys & 255, (keys >> 8) & 255, (keys >> 16) & 255], axis=1)
-
-
-def _abandon(writer) -> None:
-    """Stop a writer after a failure or cancel, without finishing a file that is about to be removed."""
-    if isinstance(writer, _GifWriter):
-        writer.abandon()
-    else:
-        writer.close()      # ffmpeg must exit (it holds the temporary file); the file is then deleted

@@ -162,6 +162,62 @@ def test_colour_safe_theme_changes_the_colours(qapp, tmp_path, short_run):
     assert count_near(rgb, (0xD5, 0x5E, 0x00), 20) > 30 and count_near(rgb, RED, 20) == 0
 
 
+@pytest.fixture(scope="module")
+def moving_run():
+    """A run whose arm sweeps across the canvas (under the target label and the legend)."""
+    return solve(Params(angles_deg=(80, -60, 120), target=-1.5, eta=0.05, epochs=40))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"log_error": True}])
+def test_fast_painting_is_pixel_for_pixel_what_qt_renders(qapp, moving_run, kwargs):
+    """paint_into (backdrop, dirty boxes, layers, reused images) gives exactly QWidget.render's pixels.
+
+    The whole epochs forward, then in-between frames backward, into two images taken in turn.
+    """
+    from armsim.media import pose_at
+    figure = RunFigure((640, 360), **kwargs)        # wide enough for the legend
+    images = [QImage(640, 360, QImage.Format_RGB32) for _ in range(2)]
+    order = list(range(0, 2 * moving_run.epochs_run + 1, 2)) + list(range(2 * moving_run.epochs_run - 1, 0, -8))
+    for n, i in enumerate(order):
+        angles, t = pose_at(moving_run.angles, i, 2)
+        figure.show_frame(moving_run, angles, t)
+        image = images[n % 2]                       # each image is reused, last painted two frames ago
+        figure.paint_into(image)
+        assert image == figure.render_image(reference=True), f"frame {i}"
+
+
+def test_an_item_added_after_planning_is_painted_too(qapp, short_run):
+    """The fast path plans the scene once; a scene that changed is rendered by Qt, then planned anew."""
+    import pyqtgraph as pg
+    figure = RunFigure((640, 360))
+    image = QImage(640, 360, QImage.Format_RGB32)
+    figure.show_epoch(short_run, 1)
+    figure.paint_into(image)
+    figure.arm.getPlotItem().addItem(pg.TextItem("a note", color="#d62728"))
+    for j in (2, 3):
+        figure.show_epoch(short_run, j)
+        figure.paint_into(image)
+        assert image == figure.render_image(reference=True)
+
+
+def test_paint_into_needs_an_rgb32_image_of_the_figures_size(qapp, short_run):
+    figure = RunFigure(SIZE)
+    figure.show_epoch(short_run, 1)
+    for image in (QImage(321, 180, QImage.Format_RGB32), QImage(*SIZE, QImage.Format_ARGB32)):
+        with pytest.raises(ValueError, match="Format_RGB32"):
+            figure.paint_into(image)
+
+
+def test_log_scale_frames_between_epochs_draw_the_error_curve(qapp, short_run):
+    """The in-between frame used to append to the curve's log10 display data, which made it NaN."""
+    figure = RunFigure(SIZE, log_error=True)
+    figure.show_frame(short_run, (short_run.angles[2] + short_run.angles[3]) / 2, 2.5)
+    a, b = short_run.errors[2], short_run.errors[3]
+    x, y = figure.errors.curve.getData()
+    np.testing.assert_array_equal(x, [0, 1, 2, 2.5])
+    np.testing.assert_allclose(y, np.log10([*short_run.errors[:3], a * (b / a) ** 0.5]), rtol=1e-12)
+
+
 # --------------------------------------------------------------------------- videos
 def test_mp4_has_the_size_and_exact_frame_count(qapp, capsys, tmp_path):
     out = tmp_path / "run.mp4"
@@ -229,6 +285,48 @@ def test_in_between_frames_interpolate_the_pose(qapp, short_run):
     np.testing.assert_array_equal(ys[::4], short_run.positions(slice(None))[1][:, -1])
     mid = (short_run.angles[0] + short_run.angles[1]) / 2
     assert ys[2] == pytest.approx(np.sum(np.sin(mid)))
+
+
+def test_mp4_shows_the_drawn_frames_in_their_colours(qapp, tmp_path, moving_run):
+    """ffmpeg is fed Qt's 32-bit pixels (B, G, R, x in memory): red must stay red, not turn blue."""
+    export_video(moving_run, tmp_path / "run.mp4", size=(640, 360), fps=10)
+    decoded = decode_mp4(tmp_path / "run.mp4").astype(int)
+    drawn = np.array(list(iter_frames(moving_run, size=(640, 360)))).astype(int)
+    assert decoded.shape == drawn.shape
+    assert np.abs(decoded - drawn).mean() < 2
+    red = (drawn[..., 0] > 180) & (drawn[..., 1] < 80) & (drawn[..., 2] < 80)      # the start pose
+    r, g, b = (decoded[..., c][red].mean() for c in range(3))
+    assert red.sum() > 100 and r > 150 and b < 110 and g < 110
+
+
+def _feed_threads() -> list:
+    import threading
+    return [t for t in threading.enumerate() if t.name == "armsim-mp4-feed"]
+
+
+def test_an_encoder_failure_is_reported_and_leaves_no_file(qapp, tmp_path, short_run, monkeypatch):
+    import imageio_ffmpeg
+
+    def failing(path, *args, **kwargs):      # takes two frames, then fails as a dying ffmpeg does
+        for n in range(3):
+            yield
+            if n == 2:
+                raise OSError("ffmpeg went away")
+    monkeypatch.setattr(imageio_ffmpeg, "write_frames", failing)
+    out = tmp_path / "run.mp4"
+    out.write_bytes(b"the old video")
+    with pytest.raises(OSError, match="ffmpeg went away"):
+        export_video(short_run, out, size=SIZE, fps=10, hold=1.0)
+    assert out.read_bytes() == b"the old video" and sorted(os.listdir(tmp_path)) == ["run.mp4"]
+    assert not _feed_threads()
+
+
+def test_cancel_stops_the_encoder_feed(qapp, tmp_path, short_run):
+    calls = []
+    with pytest.raises(Cancelled):
+        export_video(short_run, tmp_path / "run.mp4", size=SIZE, fps=10,
+                     cancel=lambda: calls.append(1) or len(calls) > 3)
+    assert not _feed_threads() and os.listdir(tmp_path) == []
 
 
 def test_progress_counts_every_frame(qapp, tmp_path, short_run):

@@ -131,12 +131,12 @@ class ErrorPlot(pg.PlotWidget):
         x, y = envelope(self.errors[:n])
         y = self._shown(y)
         if extra is None:
-            mx, my = self.current, self._shown(self.errors[n - 1:n])
+            mx, my = self.current, self.errors[n - 1:n]
         else:
             mx, e = extra
-            x, y, my = np.append(x, mx), np.append(y, e), [e]
+            x, y, my = np.append(x, mx), np.append(y, e), np.array([e])
         self.curve.setData(x, y)
-        self.marker.setData([mx], my)
+        self.marker.setData([mx], self._marker_y(my))
         self.cursor.setValue(mx)
 
     def set_log(self, on: bool) -> None:
@@ -147,13 +147,18 @@ class ErrorPlot(pg.PlotWidget):
     def _shown(self, values: np.ndarray) -> np.ndarray:
         return np.maximum(values, LOG_FLOOR) if self.log else values
 
+    def _marker_y(self, values: np.ndarray) -> np.ndarray:
+        # The curve is a PlotDataItem and follows the plot's log mode; the marker (a ScatterPlotItem)
+        # does not, so on a log axis it gets log10 values itself.
+        return np.log10(self._shown(values)) if self.log else values
+
     def redraw(self) -> None:
         n = self.count
         if n == 0:
             return
         x, y = envelope(self.errors[:n])
         self.curve.setData(x, self._shown(y))
-        self.marker.setData([self.current], self._shown(self.errors[self.current:self.current + 1]))
+        self.marker.setData([self.current], self._marker_y(self.errors[self.current:self.current + 1]))
         self.cursor.setValue(self.current)
 
     # -- hover readout --------------------------------------------------------------------

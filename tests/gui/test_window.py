@@ -170,3 +170,16 @@ def test_small_errors_are_printed_unscaled_on_the_axis(qtbot, make_window):
         axis = view.getPlotItem().getAxis("left")
         # the scale pyqtgraph applies when it draws tick labels (AxisItem.generateDrawSpecs)
         assert axis.tickStrings([0.03], axis.autoSIPrefixScale * axis.scale, 0.01) == ["0.03"]
+
+
+def test_current_epoch_marker_sits_on_the_curve_in_log_scale(qtbot, make_window):
+    window = make_window(Params(), speed=FAST)
+    run_to_end(qtbot, window)
+    window.log_action.setChecked(True)
+    plot = window.error_plot
+    mx, my = plot.marker.getData()
+    assert mx[0] == 20 and my[0] == pytest.approx(np.log10(plot.errors[20]))
+    view = plot.getPlotItem().vb
+    qtbot.waitUntil(lambda: view.viewRange()[1][0] <= my[0] <= view.viewRange()[1][1], timeout=3000)  # on screen
+    window.log_action.setChecked(False)
+    assert plot.marker.getData()[1][0] == plot.errors[20]

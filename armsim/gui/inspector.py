@@ -66,6 +66,7 @@ class InspectorPanel(QWidget):
         """Fill the table and the worked update from ``rec`` (an epoch with an update)."""
         self.record = rec
         rows = cells(rec)
+        self.table.setUpdatesEnabled(False)          # one repaint for the whole table, not one per cell
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
@@ -75,6 +76,7 @@ class InspectorPanel(QWidget):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                     self.table.setItem(r, c, item)
                 item.setText(text)
+        self.table.setUpdatesEnabled(True)
         when = (f"<b>Next update (epoch {rec.index})</b>, computed from the current pose" if next_update
                 else f"<b>Epoch {rec.index}</b>: the update that brought the arm here")
         y_end = rec.dE_dY + goal            # dE/dY_n = -(goal - Y_n), so Y_n = dE/dY_n + goal

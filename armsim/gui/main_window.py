@@ -8,6 +8,7 @@ its next epoch).
 """
 from __future__ import annotations
 
+import time
 from itertools import islice
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,6 +28,9 @@ from .style import theme_for
 from .worker import Frame, RunController
 
 
+INSPECTOR_INTERVAL = 0.25      # seconds between chain-rule table refreshes while a run plays
+
+
 class MainWindow(QMainWindow):
     def __init__(self, params: Params | None = None):
         super().__init__()
@@ -36,6 +40,7 @@ class MainWindow(QMainWindow):
         self.params: Params | None = None
         self.epoch_shown = 0
         self.frames_drawn = 0
+        self._inspected_at = 0.0
         self._awaiting_paint = False    # a frame was drawn; tell the worker once it is on screen
 
         self.arm_view = ArmView()
@@ -231,7 +236,12 @@ class MainWindow(QMainWindow):
         self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
         if self.landscape_dock.isVisible():
             self.landscape_view.set_current(rec.angles)
-        if rec.delta is not None and self.inspector.isVisible():
+        # The table is for checking a step by hand: during a fast run it refreshes a few times a second
+        # (a refresh of 24 joints costs ~20 ms of GUI time); paused, stepped or finished, at once.
+        now = time.monotonic()
+        if (rec.delta is not None and self.inspector.isVisible()
+                and (self.controller.state != "running" or now - self._inspected_at >= INSPECTOR_INTERVAL)):
+            self._inspected_at = now
             self.inspector.show_epoch(rec, self.params.goal)
 
     def _show_next_update(self) -> None:

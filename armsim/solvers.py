@@ -30,10 +30,10 @@ import numpy as np
 from .kinematics import error, forward, gradient, lateral, lateral_end
 from .model import MAX_MAGNITUDE, Params, ParamError, _finite, _whole, _vector, MAX_EPOCHS
 
+RISES_TO_DIVERGE = 5
 DIVERGENCE_RULE = ("a run diverges when one epoch turns any joint by more than 180 degrees (no learning "
                    "happens in such a step), or when the error has risen in each of the last "
-                   f"5 epochs and is above the start error")
-RISES_TO_DIVERGE = 5
+                   f"{RISES_TO_DIVERGE} epochs and is above the start error")
 STATUSES = ("converged", "max_epochs", "diverged", "unreachable", "stopped")
 
 

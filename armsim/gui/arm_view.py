@@ -121,17 +121,10 @@ class ArmView(pg.PlotWidget):
         """Move the green pose to ``angles``; the pose it leaves and the frame's
         intermediate poses (``trail``, oldest first, ending with ``angles``) join the fading trail."""
         behind = ([self._shown] if self._shown is not None else []) + list(trail[:-1])
-        for a in behind[-TRAIL_LENGTH:]:
-            x, y = pose_points(a, self.params)
-            if np.isfinite(x).all() and np.isfinite(y).all():
-                self.trail.append((x, y))
+        self._remember(behind[-TRAIL_LENGTH:])
         if behind:
             self._draw_trail()
-        self._shown = angles
-        x, y = pose_points(angles, self.params)
-        if np.isfinite(x).all() and np.isfinite(y).all():     # divergence never draws garbage
-            self.final_curve.setData(x, y)
-            self._include(x, y)
+        self._set_green(angles)
 
     def show_pose_with_trail(self, angles: np.ndarray, trail: tuple = ()) -> None:
         """Show the green pose at ``angles`` and exactly the poses ``trail`` (oldest first) as the trail.
@@ -140,18 +133,27 @@ class ArmView(pg.PlotWidget):
         was shown before, with each item's data set once instead of twice (video frames).
         """
         self.trail.clear()
-        for a in tuple(trail)[-TRAIL_LENGTH:]:
+        self._remember(tuple(trail)[-TRAIL_LENGTH:])
+        self._draw_trail()
+        if not self._set_green(angles):
+            self.final_curve.setData([], [])
+
+    def _remember(self, poses) -> None:
+        """Add the finite ones of ``poses`` to the trail (divergence never draws garbage)."""
+        for a in poses:
             x, y = pose_points(a, self.params)
             if np.isfinite(x).all() and np.isfinite(y).all():
                 self.trail.append((x, y))
-        self._draw_trail()
+
+    def _set_green(self, angles: np.ndarray) -> bool:
+        """Draw the green pose at ``angles`` if it is finite; False (nothing drawn) otherwise."""
         self._shown = angles
         x, y = pose_points(angles, self.params)
-        if np.isfinite(x).all() and np.isfinite(y).all():     # divergence never draws garbage
-            self.final_curve.setData(x, y)
-            self._include(x, y)
-        else:
-            self.final_curve.setData([], [])
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            return False
+        self.final_curve.setData(x, y)
+        self._include(x, y)
+        return True
 
     def _draw_trail(self) -> None:
         """Split the remembered poses into TRAIL_GROUPS paths, newest in the most opaque."""

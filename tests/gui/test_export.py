@@ -11,9 +11,8 @@ from PIL import Image
 from PySide6.QtGui import QImage
 
 from armsim import Params, solve
-from armsim.cli import main
+from tests.core.test_cli import run_cli
 from armsim.gui.figure import RunFigure, export_figure
-from armsim.gui.style import LIGHT
 from armsim.gui.video import Cancelled, export_video, iter_frames
 from armsim.media import OptionError
 
@@ -21,13 +20,6 @@ SIZE = (320, 180)
 RED, GREEN = (0xD6, 0x27, 0x28), (0x2C, 0xA0, 0x2C)     # the theme's start and final colours
 
 
-def run_cli(capsys, *args):
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def count_near(rgb: np.ndarray, colour, tol: int = 40) -> int:

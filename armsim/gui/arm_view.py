@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..kinematics import forward
 from ..model import Params
+from .live_plot import LivePlot
 from .style import LIGHT, Theme, style_axes
 
 TRAIL_LENGTH = 16
@@ -28,7 +29,7 @@ def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndar
     return np.concatenate(([0.0], x)), np.concatenate(([params.base], y))
 
 
-class ArmView(pg.PlotWidget):
+class ArmView(LivePlot):
     """Draws one arm; :meth:`set_params` frames it, :meth:`show_pose` moves the green pose."""
 
     def __init__(self, parent=None, theme: Theme = LIGHT):
@@ -46,7 +47,7 @@ class ArmView(pg.PlotWidget):
         # so this corner is the one most often empty; a light veil keeps anything under it visible.
         legend = item.addLegend(offset=(-10, -10))
         legend.setBrush(pg.mkBrush(255, 255, 255, 150))
-        legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)     # static: paint it once, then blit
+        self.cache_still(legend)
         for name in ("bottom", "left"):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only
         self.target_line = pg.InfiniteLine(angle=0, movable=False)
@@ -62,6 +63,8 @@ class ArmView(pg.PlotWidget):
         item.addItem(self.target_label)
         self._bounds = None
         self._shown = None          # angles of the green pose, pushed onto the trail when it moves
+        self.cache_still(self.start_curve.curve, self.start_curve.scatter, self.base_marker.scatter,
+                         self.target_line, self.target_label)
         self.apply_theme(theme)
 
     # -- look ---------------------------------------------------------------------------

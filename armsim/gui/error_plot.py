@@ -3,20 +3,23 @@
 Errors arrive in frames and are stored in one preallocated array (its size is
 the run's epoch budget), so a 100,000-epoch run costs one array, not a list of
 floats. Storing is separate from drawing: the window redraws on its own clock,
-and a long curve is drawn as a min/max envelope of at most ~2 x MAX_DRAWN
-points, so a frame costs the same at epoch 100 as at epoch 1,000,000.
+and a long curve is drawn as a min/max envelope with one column per pixel of
+the plot's width (at most MAX_DRAWN), so a frame costs the same at epoch 100
+as at epoch 1,000,000, and no more than the screen can show.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt
 
+from .live_plot import LivePlot
 from .style import LIGHT, Theme, style_axes
 
 # Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
 LOG_FLOOR = 1e-300
-MAX_DRAWN = 2000        # columns of the min/max envelope of a long curve
+MAX_DRAWN = 2000        # most columns of the min/max envelope of a long curve
+MIN_DRAWN = 100         # fewest, for a plot not laid out yet
 
 
 def envelope(values: np.ndarray, columns: int = MAX_DRAWN) -> tuple[np.ndarray, np.ndarray]:
@@ -38,10 +41,8 @@ def envelope(values: np.ndarray, columns: int = MAX_DRAWN) -> tuple[np.ndarray, 
         y = np.append(y, values[whole:])
     return x, y
 
-class ErrorPlot(pg.PlotWidget):
-    """Error against epoch for the current run. ``painted`` fires after each repaint of the plot."""
-
-    painted = Signal()
+class ErrorPlot(LivePlot):
+    """Error against epoch for the current run."""
 
     def __init__(self, parent=None, theme: Theme = LIGHT):
         super().__init__(parent, background=theme.background)
@@ -65,6 +66,9 @@ class ErrorPlot(pg.PlotWidget):
         self.current = 0
         self.log = False
         self.scene().sigMouseMoved.connect(self._hover)
+        item.vb.sigResized.connect(self._resized)
+        self.cache_still()
+        self._drawn_columns = 0
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -81,15 +85,6 @@ class ErrorPlot(pg.PlotWidget):
         font.setPixelSize(t.font_px)
         self.readout.setFont(font)
         style_axes(self.getPlotItem(), t, self.font())
-
-    def viewportEvent(self, event) -> bool:
-        # The viewport's paint events arrive here (QAbstractScrollArea); the window uses the signal
-        # to tell a waiting solver thread that the frame is on screen. An override, not an event
-        # filter object: a Python QObject parented to the viewport crashed the cyclic GC (PySide6).
-        handled = super().viewportEvent(event)
-        if event.type() == QEvent.Paint:
-            self.painted.emit()
-        return handled
 
     # -- data ---------------------------------------------------------------------------
     def reset(self, capacity: int) -> None:
@@ -128,7 +123,7 @@ class ErrorPlot(pg.PlotWidget):
         self.errors = np.empty(max(capacity, n - 1) + 1)
         self.errors[:n] = errors
         self.count, self.current = n, n - 1
-        x, y = envelope(self.errors[:n])
+        x, y = envelope(self.errors[:n], self.columns())
         y = self._shown(y)
         if extra is None:
             mx, my = self.current, self.errors[n - 1:n]
@@ -138,6 +133,11 @@ class ErrorPlot(pg.PlotWidget):
         self.curve.setData(x, y)
         self.marker.setData([mx], self._marker_y(my))
         self.cursor.setValue(mx)
+
+    def columns(self) -> int:
+        """Envelope columns: one per device pixel across the plot area (a finer curve draws the same)."""
+        pixels = self.getPlotItem().vb.width() * self.devicePixelRatioF()
+        return int(min(MAX_DRAWN, max(MIN_DRAWN, pixels)))
 
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
@@ -152,11 +152,16 @@ class ErrorPlot(pg.PlotWidget):
         # does not, so on a log axis it gets log10 values itself.
         return np.log10(self._shown(values)) if self.log else values
 
+    def _resized(self) -> None:
+        if self.count and self.columns() != self._drawn_columns:    # a wider plot shows a finer curve
+            self.redraw()
+
     def redraw(self) -> None:
         n = self.count
         if n == 0:
             return
-        x, y = envelope(self.errors[:n])
+        self._drawn_columns = self.columns()
+        x, y = envelope(self.errors[:n], self._drawn_columns)
         self.curve.setData(x, self._shown(y))
         self.marker.setData([self.current], self._marker_y(self.errors[self.current:self.current + 1]))
         self.cursor.setValue(self.current)

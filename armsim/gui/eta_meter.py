@@ -31,7 +31,8 @@ class EtaMeter(QLabel):
             return
         self.verdict = v
         crit = "∞" if not np.isfinite(v.eta_crit) else f"{v.eta_crit:.4g}"
-        self.setToolTip(v.words)
+        if self.toolTip() != v.words:
+            self.setToolTip(v.words)
         self.setText(f"<span style='background:{v.colour}; color:white; padding:2px'>&nbsp;<b>{v.kind}</b>&nbsp;</span>"
                      f" eta_crit = 2/S = {crit} · error × {v.error_factor:.3g} per epoch<br>"
                      f"<small>{v.words}</small>")

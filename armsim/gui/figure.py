@@ -164,6 +164,7 @@ class RunFigure(QWidget):
         self.errors = ErrorPlot(theme=t)
         for view, stretch in ((self.arm, ARM_STRETCH), (self.errors, ERROR_STRETCH)):
             view.setMouseEnabled(x=False, y=False)
+            view.set_still_cached(False)          # the figure paints its static layers itself
             row.addWidget(view, stretch)
         layout.addLayout(row, 1)
         # Bottom right: the poses start at the base on the left, so the legend covers the least there.

@@ -28,7 +28,7 @@ from .style import theme_for
 from .worker import Frame, RunController
 
 
-INSPECTOR_INTERVAL = 0.25      # seconds between chain-rule table refreshes while a run plays
+TEXT_INTERVAL = 0.2            # seconds between refreshes of the numbers in words while a run plays
 
 
 class MainWindow(QMainWindow):
@@ -40,8 +40,8 @@ class MainWindow(QMainWindow):
         self.params: Params | None = None
         self.epoch_shown = 0
         self.frames_drawn = 0
-        self._inspected_at = 0.0
-        self._awaiting_paint = False    # a frame was drawn; tell the worker once it is on screen
+        self._text_at = 0.0
+        self._unpainted: set = set()    # live plots yet to paint the last frame; the worker waits for them
 
         self.arm_view = ArmView()
         self.error_plot = ErrorPlot()
@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self.controls.speedChanged.connect(self.controller.set_speed)
         self.controller.set_speed(self.controls.speed_value())
         self.controller.frame.connect(self._on_frame)
-        self.error_plot.painted.connect(self._painted)
+        for plot in self._live_plots():
+            plot.painted.connect(self._painted)
         self.controller.finished.connect(self._on_finished)
         self.controller.failed.connect(self._on_failed)
         self.controller.stateChanged.connect(self._update_actions)
@@ -215,33 +216,33 @@ class MainWindow(QMainWindow):
     # -- from the run -------------------------------------------------------------------
     def _on_frame(self, frame: Frame) -> None:
         """Draw a frame from the worker; the worker waits until it is painted (see worker.py)."""
+        rec = frame.last
         self.error_plot.store(frame.first, frame.errors)
         self.error_plot.redraw()
-        self.arm_view.show_pose(frame.last.angles, frame.trail)
+        self.arm_view.show_pose(rec.angles, frame.trail)
+        if self.landscape_dock.isVisible():
+            self.landscape_view.set_current(rec.angles)
         self.frames_drawn += 1
-        self.epoch_shown = frame.last.index
-        self._show_pose_numbers(frame.last)
-        if self.isVisible() and not self.isMinimized():
-            self._awaiting_paint = True
-        else:
+        self.epoch_shown = rec.index
+        # Numbers are for reading: during a fast run they change a few times a second, not every frame
+        # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
+        now = time.monotonic()
+        if self.controller.state != "running" or rec.status or now - self._text_at >= TEXT_INTERVAL:
+            self._text_at = now
+            self._show_pose_numbers(rec)
+            state = "paused" if self.controller.state == "paused" else "running"
+            grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
+            eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
+            self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+        shown = self.isVisible() and not self.isMinimized()
+        self._unpainted = {plot for plot in self._live_plots() if plot.on_screen()} if shown else set()
+        if not self._unpainted:
             self.controller.frame_drawn()     # nothing will be painted: do not hold the run up
-        rec = frame.last
-        state = "paused" if self.controller.state == "paused" else "running"
-        grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
-        eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
-        self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
 
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
         self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
-        if self.landscape_dock.isVisible():
-            self.landscape_view.set_current(rec.angles)
-        # The table is for checking a step by hand: during a fast run it refreshes a few times a second
-        # (a refresh of 24 joints costs ~20 ms of GUI time); paused, stepped or finished, at once.
-        now = time.monotonic()
-        if (rec.delta is not None and self.inspector.isVisible()
-                and (self.controller.state != "running" or now - self._inspected_at >= INSPECTOR_INTERVAL)):
-            self._inspected_at = now
+        if rec.delta is not None and self.inspector.isVisible():
             self.inspector.show_epoch(rec, self.params.goal)
 
     def _show_next_update(self) -> None:
@@ -250,10 +251,15 @@ class MainWindow(QMainWindow):
         self.inspector.show_epoch(first, self.params.goal, next_update=True)
         self.controls.meter.judge(self.params.eta, first.before, self.params.lengths)
 
-    def _painted(self) -> None:
-        if self._awaiting_paint:
-            self._awaiting_paint = False
-            self.controller.frame_drawn()
+    def _live_plots(self) -> tuple:
+        """The plots every frame changes, so each repaints once per frame while it is on screen."""
+        return self.arm_view, self.error_plot
+
+    def _painted(self, plot) -> None:
+        if plot in self._unpainted:
+            self._unpainted.discard(plot)
+            if not self._unpainted:
+                self.controller.frame_drawn()
 
     def _on_finished(self, result: Result) -> None:
         self.result = result

@@ -11,8 +11,8 @@ from .test_window import click, run_to_end
 
 
 def table(inspector):
-    t = inspector.table
-    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+    model = inspector.table.model()          # what the view shows, read through Qt's model interface
+    return [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
 def test_inspector_shows_every_number_of_each_stepped_epoch(qtbot, make_window):

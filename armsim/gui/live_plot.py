@@ -13,6 +13,12 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 
+def on_screen(widget) -> bool:
+    """True when some of ``widget`` can be seen: shown, and not wholly covered (isVisible() alone
+    is true for a dock tabbed behind another, or a plot squeezed to nothing by a splitter)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 class LivePlot(pg.PlotWidget):
     """A PlotWidget whose ``painted`` signal fires, with the plot, after each repaint of its viewport."""
 
@@ -32,7 +38,7 @@ class LivePlot(pg.PlotWidget):
 
     def on_screen(self) -> bool:
         """True when some of the plot is visible, so a change to it will be painted."""
-        return self.isVisible() and not self.viewport().visibleRegion().isEmpty()
+        return on_screen(self.viewport())       # the viewport covers the view: its own region is empty
 
     def cache_still(self, *items) -> None:
         """Paint ``items`` and the axes with their grid once into pixmaps, then only copy them.

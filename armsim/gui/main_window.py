@@ -24,6 +24,7 @@ from .compare_view import CompareView
 from .menus import build_menus
 from .inspector import InspectorPanel
 from .landscape_view import LandscapeView
+from .live_plot import on_screen
 from .style import theme_for
 from .worker import Frame, RunController
 
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.result: Result | None = None
         self.params: Params | None = None
         self.epoch_shown = 0
+        self.record_shown = None        # the last frame's epoch record while a run plays
         self.frames_drawn = 0
         self._text_at = 0.0
         self._unpainted: set = set()    # live plots yet to paint the last frame; the worker waits for them
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         for dock, share in ((self.inspector_dock, 0.3), (self.compare_dock, 0.48), (self.landscape_dock, 0.48)):
             dock.visibilityChanged.connect(lambda shown, d=dock, f=share: shown and QTimer.singleShot(
                 0, lambda: self._size_dock(d, f)))          # after the tab switch is laid out
+        self.inspector_dock.visibilityChanged.connect(lambda shown: shown and self._inspect_shown())
         self.landscape_view.startAnglesPicked.connect(self._pick_start)
         build_menus(self)
         self.setAcceptDrops(True)
@@ -195,7 +198,7 @@ class MainWindow(QMainWindow):
 
     def _clear_run(self) -> None:
         self.result = None
-        self.epoch_shown = 0
+        self.epoch_shown, self.record_shown = 0, None
         self.landscape_view.clear_run()
         self.arm_view.clear_run()
         self.error_plot.reset(self.params.epochs)
@@ -220,10 +223,10 @@ class MainWindow(QMainWindow):
         self.error_plot.store(frame.first, frame.errors)
         self.error_plot.redraw()
         self.arm_view.show_pose(rec.angles, frame.trail)
-        if self.landscape_dock.isVisible():
+        if on_screen(self.landscape_dock):
             self.landscape_view.set_current(rec.angles)
         self.frames_drawn += 1
-        self.epoch_shown = rec.index
+        self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
         # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
         now = time.monotonic()
@@ -242,8 +245,17 @@ class MainWindow(QMainWindow):
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
         self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
-        if rec.delta is not None and self.inspector.isVisible():
+        if rec.delta is not None and on_screen(self.inspector_dock):
             self.inspector.show_epoch(rec, self.params.goal)
+
+    def _inspect_shown(self) -> None:
+        """The chain-rule tab came to the front: it shows the epoch on screen (it is not filled while hidden)."""
+        if self.result is not None and self.result.epochs_run:
+            self.inspector.show_epoch(self.result.epoch(self.epoch_shown), self.params.goal)
+        elif self.controller.active and self.record_shown is not None and self.record_shown.delta is not None:
+            self.inspector.show_epoch(self.record_shown, self.params.goal)
+        elif self.params is not None and not self.controller.active:
+            self._show_next_update()
 
     def _show_next_update(self) -> None:
         """Idle: the inspector shows the first update the run would make; the meter judges the start."""

@@ -1,10 +1,12 @@
 """The solver thread: one worker per run on its own QThread, and the controller the window talks to.
 
 The worker iterates :func:`armsim.solvers.iter_epochs` and sends the window
-batched :class:`Frame` updates at most every ~16 ms (always the last epoch, and
-at once after a Step). After each frame the worker waits, holding no GIL, until
-the GUI thread has drawn it (the window calls :meth:`RunController.frame_drawn`
-once it has painted). Without that handshake a busy worker starves the GUI thread: a
+batched :class:`Frame` updates (always the last epoch, and at once after a
+Step). After each frame the worker waits, holding no GIL, until the GUI thread
+has drawn it (the window calls :meth:`RunController.frame_drawn` once it has
+painted), then computes for what is left of a FRAME_PERIOD after that drawing
+(between MIN_SLICE and MAX_SLICE): a large or slow window gets the same frame
+rate as a small one, and the solver the rest of the time. Without that handshake a busy worker starves the GUI thread: a
 repaint makes hundreds of Python/C++ crossings, each waiting up to the GIL's
 switch interval. So a fast run can neither flood the event queue nor freeze the
 window; it only trades a little speed for frames. It checks a
@@ -26,7 +28,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from ..model import Params
 from ..solvers import Epoch, History, Result, iter_epochs
 
-FRAME_INTERVAL = 0.016          # seconds between updates sent to the GUI
+FRAME_PERIOD = 0.025            # seconds from one frame to the next that a fast run aims at (40 per second)
+MIN_SLICE, MAX_SLICE = 0.004, 0.016     # least and most solver time between two frames
 DRAW_WAIT = 0.25                # longest wait for the GUI to draw a frame (a minimised window may never paint)
 TRAIL_PER_FRAME = 4             # intermediate poses sent per frame for the fading trail
 
@@ -110,22 +113,25 @@ class SolverWorker(QObject):
         controller, gate = self._controller, self._gate
         pending: list[Epoch] = []
         last_emit = time.perf_counter()
+        slice_ = MAX_SLICE
 
         def flush() -> None:
-            nonlocal pending, last_emit
+            nonlocal pending, last_emit, slice_
             if pending:
                 errors = np.fromiter((r.error for r in pending), float, len(pending))
                 gate.drawn.clear()
+                sent = time.perf_counter()
                 self.frame.emit(Frame(pending[0].index, errors, pending[-1], _sample(pending)))
                 pending = []
                 gate.drawn.wait(DRAW_WAIT)         # the GUI thread has the GIL to itself while it draws
                 last_emit = time.perf_counter()
+                slice_ = min(MAX_SLICE, max(MIN_SLICE, FRAME_PERIOD - (last_emit - sent)))
 
         stopped = lambda: history.result("stopped", "stopped by the user")  # noqa: E731
         for rec in iter_epochs(self.params, eta=lambda _j: controller.eta):
             history.add(rec)
             pending.append(rec)
-            if rec.status or time.perf_counter() - last_emit >= FRAME_INTERVAL:
+            if rec.status or time.perf_counter() - last_emit >= slice_:
                 flush()
             if rec.status:
                 return history.result()

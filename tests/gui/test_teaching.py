@@ -90,3 +90,19 @@ def test_compare_and_landscape_follow_the_window(qtbot, make_window):
     assert len(window.compare_view.runs) == 1 and window.compare_view.runs[0][1] is result
     window.landscape_view.startAnglesPicked.emit(0, 1, 40.0, -35.5)     # as a click on the map does
     assert window.params.angles_deg == (40.0, -35.5) and window.result is None
+
+
+def test_a_hidden_chain_rule_tab_is_not_filled_but_shows_the_last_epoch_when_raised(qtbot, make_window):
+    """While another tab covers it the table is left alone (no GUI time spent); raised, it catches up."""
+    params = Params(epochs=30)
+    window = make_window(params)
+    window.compare_dock.raise_()
+    qtbot.waitUntil(lambda: window.inspector.visibleRegion().isEmpty(), timeout=3000)
+    before = window.inspector.record
+    assert before is not None and before.index == 1           # idle: the next update (epoch 1)
+    result = run_to_end(qtbot, window)
+    assert window.inspector.record is before                  # covered through the whole run
+    window.inspector_dock.raise_()
+    qtbot.waitUntil(lambda: window.inspector.record is not before, timeout=3000)
+    assert window.inspector.record.index == result.epochs_run == 30
+    assert table(window.inspector)[0][6] == num(math.degrees(result.angles[-1][0]))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ..solvers import Epoch
 
@@ -37,49 +37,6 @@ def cells(rec: Epoch) -> list[list[str]]:
              num(after[i])] for i in range(len(rec.angles))]
 
 
-class CellsModel(QAbstractTableModel):
-    """The table's text as a read-only model that takes a whole epoch at once.
-
-    A new epoch is one ``dataChanged`` for the whole table. The columns are sized
-    once for the widest text :func:`num` can print (:meth:`InspectorPanel.fit_columns`),
-    not to their contents: measuring every cell of every epoch (ResizeToContents)
-    cost 17 to 150 ms of GUI time per refresh for 20 joints.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[list[str]] = []
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole:
-            return self.rows[index.row()][index.column()]
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def set_rows(self, rows: list[list[str]]) -> None:
-        if len(rows) == len(self.rows):           # the same arm: new numbers, one signal
-            self.rows = rows
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1),
-                                      [Qt.DisplayRole])
-        else:
-            self.beginResetModel()
-            self.rows = rows
-            self.endResetModel()
-
-
 class InspectorPanel(QWidget):
     """Shows :meth:`show_epoch`'s record; ``next_update`` marks the update about to be applied."""
 
@@ -87,9 +44,10 @@ class InspectorPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setWordWrap(True)
-        self.cells = CellsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.cells)
+        # Qt's own item model: painting the table calls no Python (a Python model's data() ran
+        # for every cell and role, ~10 ms a repaint for 20 joints).
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
@@ -119,6 +77,19 @@ class InspectorPanel(QWidget):
             title_width = header.fontMetrics().horizontalAdvance(title)
             self.table.setColumnWidth(c, pad + (title_width if c == 0 else max(title_width, widest)))
 
+    def _fill(self, rows: list[list[str]]) -> None:
+        table = self.table
+        if table.rowCount() != len(rows):
+            table.setRowCount(len(rows))
+            for r in range(len(rows)):
+                for c in range(len(COLUMNS)):
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    table.setItem(r, c, item)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.item(r, c).setText(text)
+
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:
@@ -127,7 +98,7 @@ class InspectorPanel(QWidget):
     def show_epoch(self, rec: Epoch, goal: float, next_update: bool = False) -> None:
         """Fill the table and the worked update from ``rec`` (an epoch with an update)."""
         self.record = rec
-        self.cells.set_rows(cells(rec))
+        self._fill(cells(rec))
         when = (f"<b>Next update (epoch {rec.index})</b>, computed from the current pose" if next_update
                 else f"<b>Epoch {rec.index}</b>: the update that brought the arm here")
         y_end = rec.dE_dY + goal            # dE/dY_n = -(goal - Y_n), so Y_n = dE/dY_n + goal

@@ -105,6 +105,8 @@ class LandscapeView(QWidget):
         self.landscape: Landscape | None = None
         self._history: np.ndarray | None = None
         self._current: np.ndarray | None = None
+        self._shown = True              # see set_shown
+        self._path_stale = False
         self.combo_i, self.combo_j = QComboBox(), QComboBox()
         self.combo_i.activated.connect(self._joint_picked)
         self.combo_j.activated.connect(self._joint_picked)
@@ -290,7 +292,21 @@ class LandscapeView(QWidget):
         self._draw_path()
         self.set_current(self._current)
 
+    def set_shown(self, shown: bool) -> None:
+        """Whether the map can be seen (a dock tabbed behind another cannot); the window tells it.
+
+        Mapping a long run's path costs ~20 ms (100,000 epochs): a covered map waits
+        to draw it until it shows.
+        """
+        self._shown = shown
+        if shown and self._path_stale:
+            self._draw_path()
+
     def _draw_path(self) -> None:
+        if not self._shown:
+            self._path_stale = True
+            return
+        self._path_stale = False
         land, h = self.landscape, self._history
         if land is None or h is None or h.ndim != 2 or h.shape[1] != land.pose.size or not len(h):
             self.path.setData([], [])

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(lambda shown, d=dock, f=share: shown and QTimer.singleShot(
                 0, lambda: self._size_dock(d, f)))          # after the tab switch is laid out
         self.inspector_dock.visibilityChanged.connect(lambda shown: shown and self._inspect_shown())
+        self.landscape_dock.visibilityChanged.connect(self.landscape_view.set_shown)
         self.landscape_view.startAnglesPicked.connect(self._pick_start)
         build_menus(self)
         self.setAcceptDrops(True)

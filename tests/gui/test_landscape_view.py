@@ -12,6 +12,8 @@ from armsim.landscape import error_grid, path_on
 from armsim.model import Params
 from armsim.solvers import solve
 
+from .test_window import run_to_end
+
 
 
 def empty(item):
@@ -171,3 +173,25 @@ def test_a_long_path_is_thinned_without_losing_its_shape(kind):
         last = idx[np.searchsorted(idx, np.arange(k), side="right") - 1]
         assert np.abs(x - x[last]).max() <= 0.1 and np.abs(y - y[last]).max() <= 0.1
     np.testing.assert_array_equal(thin(x[:100], y[:100], connect[:100], most=2000)[0], np.arange(100))
+
+
+def test_a_covered_map_draws_the_path_when_it_shows(view):
+    """A long run's path is mapped only once the map can be seen (the window tells it)."""
+    p = Params(eta=0.3, epochs=40)
+    result = solve(p)
+    view.set_shown(False)
+    view.set_history(result.angles)
+    assert empty(view.path)                          # covered: not mapped yet
+    view.set_shown(True)
+    np.testing.assert_array_equal(view.path.xData, path_on(grid(p), result.angles).wi_deg)
+
+
+def test_the_window_tells_the_map_when_its_tab_shows(qtbot, make_window):
+    window = make_window(Params(epochs=25))
+    window.inspector_dock.raise_()
+    result = run_to_end(qtbot, window)
+    assert empty(window.landscape_view.path)         # the chain-rule tab covered it through the run
+    window.landscape_dock.raise_()
+    qtbot.waitUntil(lambda: not empty(window.landscape_view.path), timeout=3000)
+    land = window.landscape_view.landscape
+    np.testing.assert_array_equal(window.landscape_view.path.xData, path_on(land, result.angles).wi_deg)

@@ -20,6 +20,7 @@ from .style import LIGHT, Theme, style_axes
 LOG_FLOOR = 1e-300
 MAX_DRAWN = 2000        # most columns of the min/max envelope of a long curve
 MIN_DRAWN = 100         # fewest, for a plot not laid out yet
+GROW = 1.25             # a linear error axis that must grow makes this much room above the largest error
 
 
 def envelope(values: np.ndarray, columns: int = MAX_DRAWN) -> tuple[np.ndarray, np.ndarray]:
@@ -69,6 +70,7 @@ class ErrorPlot(LivePlot):
         item.vb.sigResized.connect(self._resized)
         self.cache_still()
         self._drawn_columns = 0
+        self._top = 0.0                 # top of a linear error axis (see _fit_y); 0 until the first error
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -96,6 +98,8 @@ class ErrorPlot(LivePlot):
         self.cursor.setValue(0)
         self.readout.setText("")
         self.getPlotItem().setXRange(0, max(capacity, 1), padding=0.02)    # the epochs to come, not -10..10
+        self._top = 0.0
+        self.getPlotItem().enableAutoRange(y=True)
 
     def store(self, first: int, errors: np.ndarray) -> None:
         """Keep the errors of epochs ``first .. first+len-1`` (a frame from the worker); draw later."""
@@ -142,7 +146,20 @@ class ErrorPlot(LivePlot):
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
         self.getPlotItem().setLogMode(False, self.log)
+        self._top = 0.0
+        self.getPlotItem().enableAutoRange(y=True)
         self.redraw()
+
+    def _fit_y(self, top: float) -> None:
+        """A linear axis runs from 0 to a top that only grows: the start error, or GROW times an error above it.
+
+        A falling error then never moves the axis (a moving axis repaints its ticks and lays
+        the plot out again every frame). A log axis keeps pyqtgraph's auto range.
+        """
+        if self.log or not top > self._top:
+            return
+        self._top = top if self._top == 0.0 else top * GROW
+        self.getPlotItem().setYRange(0.0, self._top, padding=0.04)
 
     def _shown(self, values: np.ndarray) -> np.ndarray:
         return np.maximum(values, LOG_FLOOR) if self.log else values
@@ -162,6 +179,7 @@ class ErrorPlot(LivePlot):
             return
         self._drawn_columns = self.columns()
         x, y = envelope(self.errors[:n], self._drawn_columns)
+        self._fit_y(float(y.max()))
         self.curve.setData(x, self._shown(y))
         self.marker.setData([self.current], self._marker_y(self.errors[self.current:self.current + 1]))
         self.cursor.setValue(self.current)

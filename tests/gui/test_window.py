@@ -183,3 +183,25 @@ def test_current_epoch_marker_sits_on_the_curve_in_log_scale(qtbot, make_window)
     qtbot.waitUntil(lambda: view.viewRange()[1][0] <= my[0] <= view.viewRange()[1][1], timeout=3000)  # on screen
     window.log_action.setChecked(False)
     assert plot.marker.getData()[1][0] == plot.errors[20]
+
+
+def test_a_falling_error_leaves_the_linear_axis_still_and_a_rising_one_grows_it(qtbot, make_window):
+    """A moving axis repaints and lays out the plot every frame; a linear error axis runs from 0 to
+    the start error for a converging run, and grows with room to spare only when the error climbs past it."""
+    window = make_window(Params(epochs=100))
+    plot = window.error_plot
+    box = plot.getPlotItem().vb
+    errors = solve(Params(epochs=100)).errors
+    plot.reset(100)
+    tops = []
+    for first in range(0, 100, 10):                      # frames of a converging run, as the worker sends them
+        plot.store(first, errors[first:first + 10])
+        plot.redraw()
+        tops.append(box.targetRange()[1][1])
+    assert len(set(tops)) == 1 and errors[0] <= tops[0] <= 1.1 * errors[0]
+    plot.store(100, np.array([3 * errors[0]]))           # then the error shoots up (a teacher raised eta)
+    plot.redraw()
+    assert box.targetRange()[1][1] >= 1.25 * 3 * errors[0]
+    assert box.targetRange()[1][0] <= 0.0
+    plot.set_log(True)                                   # a log axis follows the data (pyqtgraph's auto range)
+    assert box.autoRangeEnabled()[1]

@@ -80,7 +80,9 @@ def long_run(epochs: int, links: int, size: tuple[int, int]) -> dict:
     window.controls.speed.setValue(window.controls.speed.maximum())
     window.resize(*size)
     window.show()
-    app.processEvents()
+    settle = QEventLoop()               # as a user would: the window is up and drawn before Run is pressed
+    QTimer.singleShot(500, settle.quit)
+    settle.exec()
 
     class Paints(QObject):
         count = 0

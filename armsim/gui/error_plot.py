@@ -89,8 +89,12 @@ class ErrorPlot(LivePlot):
         style_axes(self.getPlotItem(), t, self.font())
 
     # -- data ---------------------------------------------------------------------------
-    def reset(self, capacity: int) -> None:
-        """Empty the curve and make room for ``capacity`` epochs (plus the start)."""
+    def reset(self, capacity: int, start_error: float | None = None) -> None:
+        """Empty the curve and make room for ``capacity`` epochs (plus the start).
+
+        With the run's ``start_error`` a linear axis takes its range now, while the window
+        is idle, rather than with the first frame of the run.
+        """
         self.errors = np.empty(capacity + 1)
         self.count = self.current = 0
         self.curve.setData([], [])
@@ -100,6 +104,8 @@ class ErrorPlot(LivePlot):
         self.getPlotItem().setXRange(0, max(capacity, 1), padding=0.02)    # the epochs to come, not -10..10
         self._top = 0.0
         self.getPlotItem().enableAutoRange(y=True)
+        if start_error is not None and np.isfinite(start_error):
+            self._fit_y(float(start_error))
 
     def store(self, first: int, errors: np.ndarray) -> None:
         """Keep the errors of epochs ``first .. first+len-1`` (a frame from the worker); draw later."""

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..model import Params, ParamError
-from ..solvers import Result, iter_epochs
+from ..solvers import Result, iter_epochs, start_epoch
 from .arm_view import ArmView
 from .controls import ControlPanel
 from . import files, settings
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         self.epoch_shown, self.record_shown = 0, None
         self.landscape_view.clear_run()
         self.arm_view.clear_run()
-        self.error_plot.reset(self.params.epochs)
+        self.error_plot.reset(self.params.epochs, start_epoch(self.params).error)
 
     def _start(self, paused: bool, steps: int = 0) -> None:
         self.params = self.params.with_(eta=self.controls.eta)

@@ -129,8 +129,10 @@ def test_add_last_run_button(qtbot, view):
 
 
 def test_stop_during_a_long_sweep_joins_the_thread_and_discards_the_runs(qtbot, view):
-    # The first run diverges at once; the second runs 300,000 epochs: stop lands in the middle of it.
-    view.set_params(Params(epochs=300_000))
+    # The first run diverges at once; the second would run 800,000 epochs (seconds even on a fast
+    # machine, and within the sweep budget; 300,000 had finished before the click on a loaded one):
+    # stop lands in the middle of it.
+    view.set_params(Params(epochs=800_000))
     with qtbot.waitSignal(view.runner.progress, timeout=SWEEP_TIMEOUT) as progress:
         view.sweep_etas(etas=(0.82, 0.01))
         assert view.busy

@@ -20,10 +20,9 @@ from .arm_view import ArmView
 from .controls import ControlPanel
 from . import files, settings
 from .error_plot import ErrorPlot
-from .compare_view import CompareView
 from .menus import build_menus
 from .inspector import InspectorPanel
-from .landscape_view import LandscapeView
+from .lazy_dock import LazyDock
 from .live_plot import on_screen
 from .style import theme_for
 from .worker import Frame, RunController
@@ -76,10 +75,11 @@ class MainWindow(QMainWindow):
 
         self.inspector = InspectorPanel()
         self.inspector_dock = self._dock("Chain rule", "inspector", self.inspector, Qt.BottomDockWidgetArea)
-        self.compare_view = CompareView()
-        self.compare_dock = self._dock("Compare runs", "compare", self.compare_view, Qt.BottomDockWidgetArea)
-        self.landscape_view = LandscapeView()
-        self.landscape_dock = self._dock("Error landscape", "landscape", self.landscape_view, Qt.BottomDockWidgetArea)
+        # Built the first time their tab shows (or the window needs them): see lazy_dock.py.
+        self.compare_dock = LazyDock("Compare runs", "compare", self._make_compare_view, self)
+        self.landscape_dock = LazyDock("Error landscape", "landscape", self._make_landscape_view, self)
+        for dock in (self.compare_dock, self.landscape_dock):
+            self.addDockWidget(Qt.BottomDockWidgetArea, dock)
         self.tabifyDockWidget(self.inspector_dock, self.compare_dock)
         self.tabifyDockWidget(self.compare_dock, self.landscape_dock)
         self.inspector_dock.raise_()
@@ -88,8 +88,6 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(lambda shown, d=dock, f=share: shown and QTimer.singleShot(
                 0, lambda: self._size_dock(d, f)))          # after the tab switch is laid out
         self.inspector_dock.visibilityChanged.connect(lambda shown: shown and self._inspect_shown())
-        self.landscape_dock.visibilityChanged.connect(self.landscape_view.set_shown)
-        self.landscape_view.startAnglesPicked.connect(self._pick_start)
         build_menus(self)
         self.setAcceptDrops(True)
         self.controls.shapeChanged.connect(self.reset)
@@ -106,6 +104,39 @@ class MainWindow(QMainWindow):
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
         settings.restore(self)
         self.reset()
+
+    # -- the tabs built on demand ----------------------------------------------------------
+    @property
+    def compare_view(self):
+        """The Compare tab's view (built now if it has not shown yet)."""
+        return self.compare_dock.view
+
+    @property
+    def landscape_view(self):
+        """The Landscape tab's view (built now if it has not shown yet)."""
+        return self.landscape_dock.view
+
+    def _make_compare_view(self):
+        from .compare_view import CompareView
+        view = CompareView(theme=self._theme())
+        view.set_params(self.params)
+        if self.result is not None:
+            view.set_last_result(self.result)
+        return view
+
+    def _make_landscape_view(self):
+        from .landscape_view import LandscapeView
+        view = LandscapeView(theme=self._theme())
+        view.set_shown(self.landscape_dock.shown)
+        self.landscape_dock.visibilityChanged.connect(view.set_shown)
+        view.startAnglesPicked.connect(self._pick_start)
+        view.set_params(self.params)
+        if self.result is not None:
+            view.set_history(self.result.angles)
+        return view
+
+    def _built_tabs(self) -> list:
+        return [dock.view for dock in (self.compare_dock, self.landscape_dock) if dock.built]
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -187,8 +218,8 @@ class MainWindow(QMainWindow):
         self.say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
 
     def _panels_follow(self, params: Params | None) -> None:
-        self.compare_view.set_params(params)
-        self.landscape_view.set_params(params)
+        for view in self._built_tabs():
+            view.set_params(params)
 
     def _pick_start(self, i: int, j: int, deg_i: float, deg_j: float) -> None:
         """A click on the landscape sets those two start angles (the rows emit one shapeChanged each)."""
@@ -200,7 +231,8 @@ class MainWindow(QMainWindow):
     def _clear_run(self) -> None:
         self.result = None
         self.epoch_shown, self.record_shown = 0, None
-        self.landscape_view.clear_run()
+        if self.landscape_dock.built:
+            self.landscape_view.clear_run()
         self.arm_view.clear_run()
         self.error_plot.reset(self.params.epochs, start_epoch(self.params).error)
 
@@ -224,7 +256,7 @@ class MainWindow(QMainWindow):
         self.error_plot.store(frame.first, frame.errors)
         self.error_plot.redraw()
         self.arm_view.show_pose(rec.angles, frame.trail)
-        if on_screen(self.landscape_dock):
+        if self.landscape_dock.built and on_screen(self.landscape_dock):
             self.landscape_view.set_current(rec.angles)
         self.frames_drawn += 1
         self.epoch_shown, self.record_shown = rec.index, rec
@@ -279,8 +311,10 @@ class MainWindow(QMainWindow):
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run
-        self.landscape_view.set_history(result.angles)
-        self.compare_view.set_last_result(result)
+        if self.landscape_dock.built:
+            self.landscape_view.set_history(result.angles)
+        if self.compare_dock.built:
+            self.compare_view.set_last_result(result)
         if result.epochs_run:
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
@@ -297,10 +331,13 @@ class MainWindow(QMainWindow):
         self.readout.setText(html)
 
     # -- looks ----------------------------------------------------------------------------
+    def _theme(self):
+        return theme_for(self.colour_safe_action.isChecked(), self.presentation_action.isChecked())
+
     def _apply_theme(self) -> None:
         presenting = self.presentation_action.isChecked()
-        theme = theme_for(self.colour_safe_action.isChecked(), presenting)
-        for view in (self.arm_view, self.error_plot, self.compare_view, self.landscape_view):
+        theme = self._theme()
+        for view in (self.arm_view, self.error_plot, *self._built_tabs()):
             view.apply_theme(theme)
         self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
         self.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
@@ -344,7 +381,8 @@ class MainWindow(QMainWindow):
     # -- lifetime -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.controller.stop()          # first: no thread may outlive the window
-        self.compare_view.stop()
+        if self.compare_dock.built:
+            self.compare_view.stop()
         if self.presentation_action.isChecked():
             self.presentation_action.setChecked(False)     # store the normal geometry, not full screen
         settings.store(self)

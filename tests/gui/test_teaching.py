@@ -84,7 +84,18 @@ def test_every_preset_loads_and_runs_as_it_says(qtbot, make_window):
 def test_compare_and_landscape_follow_the_window(qtbot, make_window):
     window = make_window(Params(angles_deg=(22, -20), epochs=30))
     window.controls.speed.setValue(window.controls.speed.maximum())
+    # Tabs behind the chain-rule tab are not built at start-up (three plots: ~120 ms of a launch) ...
+    assert not window.compare_dock.built and not window.landscape_dock.built
     result = run_to_end(qtbot, window)
+    window.presentation_action.setChecked(True)          # thick lines, which a tab built later must take
+    window.presentation_action.setChecked(False)
+    window.colour_safe_action.setChecked(True)
+    window.landscape_dock.raise_()                       # ... and built when one first shows, with the window's state
+    qtbot.waitUntil(lambda: window.landscape_dock.built, timeout=3000)
+    assert not window.compare_dock.built
+    assert window.landscape_view.params == window.params and window.landscape_view.theme == window._theme()
+    qtbot.waitUntil(lambda: window.landscape_view.path.xData is not None, timeout=3000)    # the run just made
+    assert len(window.landscape_view.path.xData) == result.epochs_run + 1
     assert window.landscape_view.landscape is not None
     window.compare_view.add_last_run()
     assert len(window.compare_view.runs) == 1 and window.compare_view.runs[0][1] is result

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 
 from ..solvers import Epoch
 
-COLUMNS = ("joint", "w_i before (°)", "dY_n/dw_i = L_i cos w_i", "dE/dY_n", "dE/dw_i", "change -eta dE/dw_i (rad)",
-           "w_i after (°)")
+COLUMNS = ("joint", "w_i before\n(°)", "dY_n/dw_i\n= L_i cos w_i", "dE/dY_n", "dE/dw_i", "change\n-eta dE/dw_i (rad)",
+           "w_i after\n(°)")       # two-line titles: the table fits beside the worked update
 
 
-WIDEST_NUMBER = "-0.000888888"      # num() prints no wider: a sign, 6 significant digits, at most 4 zeros
+# num() prints no wider than these (a sign, 6 significant digits, and 4 leading zeros or a
+# 2-digit exponent); a rare 3-digit exponent is elided.
+WIDEST_NUMBERS = ("-0.000888888", "-8.88888e-88")
 
 
 def num(x: float) -> str:
@@ -71,10 +73,10 @@ class InspectorPanel(QWidget):
     def fit_columns(self) -> None:
         """Each column as wide as its title or the widest number :func:`num` prints, whichever is wider."""
         metrics, header = self.table.fontMetrics(), self.table.horizontalHeader()
-        widest = max(metrics.horizontalAdvance(t) for t in (WIDEST_NUMBER, "-8.88888e-308"))
-        pad = 3 * metrics.horizontalAdvance("0")                   # the cell's margins
+        widest = max(metrics.horizontalAdvance(t) for t in WIDEST_NUMBERS)
+        pad = metrics.horizontalAdvance("00")                      # the cell's margins
         for c, title in enumerate(COLUMNS):
-            title_width = header.fontMetrics().horizontalAdvance(title)
+            title_width = max(header.fontMetrics().horizontalAdvance(line) for line in title.split("\n"))
             self.table.setColumnWidth(c, pad + (title_width if c == 0 else max(title_width, widest)))
 
     def _fill(self, rows: list[list[str]]) -> None:

@@ -9,7 +9,8 @@
    random start angles in [-90, 90] degrees (glibc's sin/cos take a slower path
    for larger angles, so the post's small angles would flatter the number) and
    with the post's angles tiled. Target: >= 15 million arm-epochs/s.
-Each figure is the best of several repeats (the least disturbed by the machine).
+Each figure is the best of 40 repeats spread over about half a minute (the least disturbed
+by other work on the machine: on this shared VM one run can be 1.5 times slower than the next).
 The repeats of the loops compared with each other take turns, round by round, so
 a burst of load elsewhere on the machine hits them alike and the ratio stays fair.
 """
@@ -70,7 +71,7 @@ def main() -> None:
     args = ap.parse_args()
     # Many short samples rather than a few long ones: on a shared machine a short sample is more
     # likely to fall in a quiet moment, and the best one is the code's own speed.
-    runs, repeats = (200, 2) if args.quick else (500, 15)
+    runs, repeats = (200, 2) if args.quick else (500, 40)
     params = armsim.Params()            # the post's arm, 20 epochs
 
     rates = best_rates({"post": lambda: [post_run() for _ in range(runs)],

@@ -37,6 +37,8 @@ class ParamError(ValueError):
 
 
 def _finite(name: str, value: Any, *, low: float | None = None, positive: bool = False) -> float:
+    if isinstance(value, (str, bytes)):     # float("0.5") would pass: text is parsed by the CLI and files, not here
+        raise ParamError(name, f"must be a number, not text: got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -38,6 +38,9 @@ def test_params_are_frozen():
     ({"tol": -1e-3}, "tol"),
     ({"base": 1e300}, "base"),
     ({"target": "high"}, "target"),
+    ({"eta": "0.5"}, "eta"),                      # text that float() would parse is still text
+    ({"angles_deg": (22.0, "-20", 14.0)}, "angles[2]"),
+    ({"base": b"0"}, "base"),
     ({"learner": "newton"}, "learner"),
 ])
 def test_bad_values_name_their_field(changes, field):

@@ -74,7 +74,7 @@ def long_run(epochs: int, links: int, size: tuple[int, int]) -> dict:
     from armsim.gui.app import make_app
     from armsim.gui.main_window import MainWindow
 
-    app = make_app()
+    make_app()                          # the QApplication, configured as armsim runs it
     params = Params(angles_deg=tuple(((-1) ** i) * (10 + 3 * i) for i in range(links)), epochs=epochs, eta=0.001)
     window = MainWindow(params)
     window.controls.speed.setValue(window.controls.speed.maximum())

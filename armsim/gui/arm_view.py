@@ -12,7 +12,6 @@ from collections import deque
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem
 
 from ..kinematics import forward
 from ..model import Params

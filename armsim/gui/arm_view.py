@@ -20,6 +20,7 @@ from .style import LIGHT, Theme, style_axes
 
 TRAIL_LENGTH = 16
 TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)
+LEGEND_SHARE = (0.4, 0.3)        # the legend's share of the view's width and height before it is laid out
 
 
 def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -44,6 +45,7 @@ class ArmView(LivePlot):
         item.setLabel("left", "lateral position Y")
         # Bottom right, as in exported figures: the base is on the left and poses lie near the target line,
         # so this corner is the one most often empty; a light veil keeps anything under it visible.
+        self.legend_margin = 10                                     # pixels between the legend and the view's edge
         legend = item.addLegend(offset=(-10, -10))
         legend.setBrush(pg.mkBrush(255, 255, 255, 150))
         self.cache_still(legend)
@@ -112,6 +114,7 @@ class ArmView(LivePlot):
         self.clear_run()
         self._bounds = None
         self._include(x, np.append(y, params.goal))
+        self._place_legend(x, y)
 
     def clear_run(self) -> None:
         self._shown = None
@@ -178,7 +181,34 @@ class ArmView(LivePlot):
         pose will occupy, and no later pose moves the view.
         """
         self._bounds = None
-        self._include(np.asarray(x, dtype=float), np.append(np.asarray(y, dtype=float), self.params.goal))
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self._include(x, np.append(y, self.params.goal))
+        self._place_legend(x, y, polyline=False)
+
+    def _place_legend(self, x: np.ndarray, y: np.ndarray, polyline: bool = True) -> None:
+        """Anchor the legend in the corner of the view that the target line and these points
+        (a pose's joints, drawn as a polyline, or any points) cover least; bottom right on a tie.
+        """
+        (x0, y0), (x1, y1) = self._bounds
+        legend, box = self.getPlotItem().legend, self.getPlotItem().vb
+        share = ((legend.width() / box.width(), legend.height() / box.height()) if box.width() and legend.width()
+                 else LEGEND_SHARE)
+        w, h = share[0] * (x1 - x0), share[1] * (y1 - y0)
+        if polyline:                    # the links between the joints, from the base, as points along them
+            t = np.linspace(0.0, 1.0, 12)[:, None]
+            px, py = np.concatenate(([0.0], x)), np.concatenate(([self.params.base], y))
+            x, y = (px[:-1] + t * np.diff(px)).ravel(), (py[:-1] + t * np.diff(py)).ravel()
+        line = np.linspace(x0, x1, 40)              # the target line and its label at the right end
+        x = np.concatenate((x, line, np.linspace(x1 - w / 2, x1, 5)))
+        y = np.concatenate((y, np.full(40, self.params.goal), np.full(5, self.params.goal + h / 4)))
+        counts = {}
+        for right, bottom in ((1, 1), (1, 0), (0, 1), (0, 0)):
+            xs = (x1 - w, x1) if right else (x0, x0 + w)
+            ys = (y0, y0 + h) if bottom else (y1 - h, y1)
+            counts[right, bottom] = np.count_nonzero((x >= xs[0]) & (x <= xs[1]) & (y >= ys[0]) & (y <= ys[1]))
+        right, bottom = min(counts, key=counts.get)          # the first of the emptiest, in the order above
+        m = self.legend_margin
+        legend.anchor(itemPos=(right, bottom), parentPos=(right, bottom), offset=(-m if right else m, -m if bottom else m))
 
     def _include(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the view (never shrink it mid-run) so these points show, with a margin.

@@ -167,9 +167,9 @@ class RunFigure(QWidget):
             view.set_still_cached(False)          # the figure paints its static layers itself
             row.addWidget(view, stretch)
         layout.addLayout(row, 1)
-        # Bottom right: the poses start at the base on the left, so the legend covers the least there.
+        # The corner the run's poses cover least (ArmView.frame_to), this far from the edges.
+        self.arm.legend_margin = margin
         legend = self.arm.getPlotItem().legend
-        legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-margin, -margin))
         for _, label in legend.items:     # setLabelTextSize only stores the size; a label takes it when set anew
             label.setText(label.text)
         legend.setVisible(w >= MIN_LEGEND_WIDTH)

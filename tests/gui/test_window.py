@@ -205,3 +205,31 @@ def test_a_falling_error_leaves_the_linear_axis_still_and_a_rising_one_grows_it(
     assert box.targetRange()[1][0] <= 0.0
     plot.set_log(True)                                   # a log axis follows the data (pyqtgraph's auto range)
     assert box.autoRangeEnabled()[1]
+
+
+def legend_corner(view):
+    """Which corner of the arm canvas the legend sits in, as (right, bottom) booleans."""
+    legend, box = view.getPlotItem().legend, view.getPlotItem().vb
+    centre = legend.mapRectToScene(legend.boundingRect()).center()
+    area = box.sceneBoundingRect()
+    return centre.x() > area.center().x(), centre.y() > area.center().y()
+
+
+def test_the_legend_takes_the_corner_the_start_pose_and_target_leave_free(qtbot, make_window):
+    window = make_window()
+    window.resize(1600, 900)                            # a laptop screen: the legend takes a fifth of the canvas
+    qtbot.waitUntil(lambda: window.arm_view.width() > 600 and window.arm_view.getPlotItem().legend.width() > 0,
+                    timeout=3000)
+    window.controls.set_params(Params(epochs=30))       # the post's arm: poses near the target line, mid-height
+    assert legend_corner(window.arm_view) == (True, True)             # bottom right, the default
+    # The presentation lesson's start pose ends along the bottom right, under where the legend was.
+    window.controls.set_params(Params(angles_deg=(-75.0, -55.0, 0.0), base=0.7))
+    x, y = window.arm_view.start_curve.getData()
+    assert y[-1] < 0 and x[-1] > 1.5
+    right, bottom = legend_corner(window.arm_view)
+    assert (right, bottom) != (True, True)
+    legend = window.arm_view.getPlotItem().legend
+    shown = legend.mapRectToScene(legend.boundingRect())
+    box = window.arm_view.getPlotItem().vb
+    for px, py in zip(x, y):                            # no joint of the start pose under the legend
+        assert not shown.contains(box.mapViewToScene(QPointF(px, py)))

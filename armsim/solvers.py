@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple
 
@@ -373,6 +372,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         for rows in blocks:
             run_block(rows)
     else:
+        from concurrent.futures import ThreadPoolExecutor     # here: the one-arm solver and the window need no pool
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run_block, blocks))
     return BatchResult(np.degrees(w), errors)

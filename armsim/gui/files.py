@@ -12,8 +12,6 @@ import os
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
-from .. import scenario
-from ..media import OptionError
 
 RECENT_KEY = "recent_files"
 MAX_RECENT = 8
@@ -53,6 +51,7 @@ def open_scenario(window, path: str | None = None) -> bool:
         path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
         if not path:
             return False
+    from .. import scenario          # here, not at start-up: TOML and atomic writes cost launch time
     try:
         loaded = scenario.load(path)
     except scenario.ScenarioError as e:
@@ -78,6 +77,7 @@ def save_scenario(window) -> bool:
     if not path.lower().endswith(".toml"):
         path += ".toml"
     speed = window.controls.speed_value()
+    from .. import scenario
     try:
         scenario.save(path, window.params.with_(eta=window.controls.eta),
                       {"speed": "max" if speed == float("inf") else float(speed)})
@@ -124,6 +124,7 @@ def export(window, label: str, path: str | None = None) -> bool:
         path += ext
     # Imported on first export, not at start-up: figure/video bring imageio and a second set of plots.
     from .. import export_data
+    from ..media import OptionError
     from .figure import export_figure
 
     theme, log = window.arm_view.theme, window.error_plot.log

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from .. import scenario
 from ..model import Params
 
 
@@ -29,7 +28,10 @@ def _bytes(settings: QSettings, key: str) -> QByteArray | None:
 def last_params() -> Params | None:
     """The setup of the last session, or None when absent or not valid."""
     text = QSettings().value("last_setup")
-    if not isinstance(text, str) or len(text) > scenario.MAX_BYTES:
+    if not isinstance(text, str):
+        return None
+    from .. import scenario             # only when there is a setup to read: TOML costs start-up time
+    if len(text) > scenario.MAX_BYTES:
         return None
     try:
         return scenario.parse(text).params
@@ -57,5 +59,6 @@ def store(window) -> None:
     s.setValue("colour_safe", window.colour_safe_action.isChecked())
     s.setValue("log_error", window.log_action.isChecked())
     if window.params is not None:
+        from .. import scenario
         s.setValue("last_setup", scenario.dumps(window.params.with_(eta=window.controls.eta)))
     s.sync()

@@ -71,6 +71,7 @@ class ErrorPlot(LivePlot):
         self.cache_still()
         self._drawn_columns = 0
         self._top = 0.0                 # top of a linear error axis (see _fit_y); 0 until the first error
+        self._start_error = None
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -103,9 +104,8 @@ class ErrorPlot(LivePlot):
         self.readout.setText("")
         self.getPlotItem().setXRange(0, max(capacity, 1), padding=0.02)    # the epochs to come, not -10..10
         self._top = 0.0
-        self.getPlotItem().enableAutoRange(y=True)
-        if start_error is not None and np.isfinite(start_error):
-            self._fit_y(float(start_error))
+        self._start_error = start_error if start_error is not None and np.isfinite(start_error) else None
+        self._fit_idle()
 
     def store(self, first: int, errors: np.ndarray) -> None:
         """Keep the errors of epochs ``first .. first+len-1`` (a frame from the worker); draw later."""
@@ -116,7 +116,7 @@ class ErrorPlot(LivePlot):
 
     def set_history(self, errors: np.ndarray) -> None:
         """Replace everything with a finished run's errors, and draw."""
-        self.reset(len(errors) - 1)
+        self.reset(len(errors) - 1, errors[0])
         self.store(0, np.asarray(errors, dtype=float))
         self.redraw()
 
@@ -153,8 +153,20 @@ class ErrorPlot(LivePlot):
         self.log = bool(on)
         self.getPlotItem().setLogMode(False, self.log)
         self._top = 0.0
-        self.getPlotItem().enableAutoRange(y=True)
-        self.redraw()
+        if self.count:
+            self.getPlotItem().enableAutoRange(y=True)
+            self.redraw()
+        else:
+            self._fit_idle()
+
+    def _fit_idle(self) -> None:
+        """The y range before any error is drawn: up to the start error, if known (6 decades on a log axis)."""
+        item, e = self.getPlotItem(), self._start_error
+        item.enableAutoRange(y=True)
+        if e is not None and e > 0 and self.log:
+            item.setYRange(np.log10(e) - 6.0, np.log10(e), padding=0.04)
+        elif e is not None and e > 0:
+            self._fit_y(float(e))
 
     def _fit_y(self, top: float) -> None:
         """A linear axis runs from 0 to a top that only grows: the start error, or GROW times an error above it.

@@ -21,9 +21,9 @@ COLUMNS = ("joint", "w_i before\n(°)", "dY_n/dw_i\n= L_i cos w_i", "dE/dY_n", "
            "w_i after\n(°)")       # two-line titles: the table fits beside the worked update
 
 
-# num() prints no wider than these (a sign, 6 significant digits, and 4 leading zeros or a
-# 2-digit exponent); a rare 3-digit exponent is elided.
-WIDEST_NUMBERS = ("-0.000888888", "-8.88888e-88")
+# num() prints no wider than these: a sign, 6 significant digits, and 4 leading zeros or an
+# exponent (3 digits: a run aimed at the base can reach 1e-150).
+WIDEST_NUMBERS = ("-0.000888888", "-8.88888e-188")
 
 
 def num(x: float) -> str:

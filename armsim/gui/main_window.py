@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("armsim: gradient descent on an n-link arm")
         self.controller = RunController(self)
         self.result: Result | None = None
+        self.last_result: Result | None = None      # the last run that ended, kept across resets (Compare's "add")
         self.params: Params | None = None
         self.epoch_shown = 0
         self.record_shown = None        # the last frame's epoch record while a run plays
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
             plot.painted.connect(self._painted)
         self.controller.finished.connect(self._on_finished)
         self.controller.failed.connect(self._on_failed)
-        self.controller.stateChanged.connect(self._update_actions)
+        self.controller.stateChanged.connect(self._state_changed)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
         settings.restore(self)
@@ -120,8 +121,8 @@ class MainWindow(QMainWindow):
         from .compare_view import CompareView
         view = CompareView(theme=self._theme())
         view.set_params(self.params)
-        if self.result is not None:
-            view.set_last_result(self.result)
+        if self.last_result is not None:
+            view.set_last_result(self.last_result)
         return view
 
     def _make_landscape_view(self):
@@ -133,7 +134,14 @@ class MainWindow(QMainWindow):
         view.set_params(self.params)
         if self.result is not None:
             view.set_history(self.result.angles)
+        self._landscape_shown(view)
+        self.landscape_dock.visibilityChanged.connect(lambda shown: shown and self._landscape_shown(view))
         return view
+
+    def _landscape_shown(self, view) -> None:
+        """The map's marker is moved only while the map shows: raised during a run, it catches up."""
+        if self.result is None and self.record_shown is not None:
+            view.set_current(self.record_shown.angles)
 
     def _built_tabs(self) -> list:
         return [dock.view for dock in (self.compare_dock, self.landscape_dock) if dock.built]
@@ -262,18 +270,29 @@ class MainWindow(QMainWindow):
         self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
         # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
-        now = time.monotonic()
-        if self.controller.state != "running" or rec.status or now - self._text_at >= TEXT_INTERVAL:
-            self._text_at = now
-            self._show_pose_numbers(rec)
-            state = "paused" if self.controller.state == "paused" else "running"
-            grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
-            eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
-            self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
-        shown = self.isVisible() and not self.isMinimized()
+        if self.controller.state != "running" or rec.status or time.monotonic() - self._text_at >= TEXT_INTERVAL:
+            self._show_text(rec)
+        handle = self.windowHandle()
+        shown = self.isVisible() and not self.isMinimized() and handle is not None and handle.isExposed()
         self._unpainted = {plot for plot in self._live_plots() if plot.on_screen()} if shown else set()
+        for plot in self._unpainted:
+            plot.viewport().update()          # painted even if no changed item falls inside a squeezed plot
         if not self._unpainted:
             self.controller.frame_drawn()     # nothing will be painted: do not hold the run up
+
+    def _show_text(self, rec) -> None:
+        """The readout, the eta meter and the chain-rule table, for the record ``rec`` of a run."""
+        self._text_at = time.monotonic()
+        self._show_pose_numbers(rec)
+        state = "paused" if self.controller.state == "paused" else "running"
+        grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
+        eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
+        self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+
+    def _state_changed(self, state: str) -> None:
+        self._update_actions(state)
+        if state == "paused" and self.record_shown is not None:
+            self._show_text(self.record_shown)   # a pause may land between two text refreshes
 
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
@@ -283,6 +302,8 @@ class MainWindow(QMainWindow):
 
     def _inspect_shown(self) -> None:
         """The chain-rule tab came to the front: it shows the epoch on screen (it is not filled while hidden)."""
+        if self.params is None:              # the setup is invalid: the table keeps what it had
+            return
         if self.result is not None and self.result.epochs_run:
             self.inspector.show_epoch(self.result.epoch(self.epoch_shown), self.params.goal)
         elif self.controller.active and self.record_shown is not None and self.record_shown.delta is not None:
@@ -307,7 +328,7 @@ class MainWindow(QMainWindow):
                 self.controller.frame_drawn()
 
     def _on_finished(self, result: Result) -> None:
-        self.result = result
+        self.result = self.last_result = result
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run

@@ -123,9 +123,10 @@ class SolverWorker(QObject):
                 sent = time.perf_counter()
                 self.frame.emit(Frame(pending[0].index, errors, pending[-1], _sample(pending)))
                 pending = []
-                gate.drawn.wait(DRAW_WAIT)         # the GUI thread has the GIL to itself while it draws
+                drawn = gate.drawn.wait(DRAW_WAIT)     # the GUI thread has the GIL to itself while it draws
                 last_emit = time.perf_counter()
-                slice_ = min(MAX_SLICE, max(MIN_SLICE, FRAME_PERIOD - (last_emit - sent)))
+                # A window that did not draw in time is not drawing (hidden somehow): no frame rate to keep.
+                slice_ = min(MAX_SLICE, max(MIN_SLICE, FRAME_PERIOD - (last_emit - sent))) if drawn else MAX_SLICE
 
         stopped = lambda: history.result("stopped", "stopped by the user")  # noqa: E731
         for rec in iter_epochs(self.params, eta=lambda _j: controller.eta):

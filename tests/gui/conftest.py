@@ -52,8 +52,8 @@ def make_window(qtbot):
         if speed is not None:
             from armsim.gui.controls import SPEEDS
             window.controls.speed.setValue(SPEEDS.index(speed))
-        window.show()
-        qtbot.waitExposed(window)
+        with qtbot.waitExposed(window):         # a context manager: a plain call returns at once
+            window.show()
         return window
     yield make
     for window in windows:

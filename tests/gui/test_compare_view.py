@@ -27,8 +27,8 @@ def view(qtbot, qapp):
     qtbot.addWidget(v)
     v.set_params(Params())
     v.resize(900, 520)
-    v.show()
-    qtbot.waitExposed(v)
+    with qtbot.waitExposed(v):
+        v.show()
     yield v
     v.stop()
 

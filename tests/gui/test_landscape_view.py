@@ -27,8 +27,8 @@ def view(qtbot, qapp):
     qtbot.addWidget(v)
     v.resize(700, 650)
     v.set_params(Params())
-    v.show()
-    qtbot.waitExposed(v)
+    with qtbot.waitExposed(v):
+        v.show()
     # The axes and colour bar take their final sizes a few events after the first paint: wait
     # until a point of the map stays on the same pixel, so mapped clicks land where intended.
     seen = []

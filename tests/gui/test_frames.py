@@ -1,0 +1,82 @@
+"""Frames of a run reach the screen whatever the window looks like, and every panel shows the epoch on screen."""
+import numpy as np
+
+from armsim import Params, iter_epochs
+from armsim.gui.live_plot import on_screen
+from armsim.gui.worker import Frame
+
+from .test_window import FAST, click, run_to_end
+
+
+def frame_of(records):
+    return Frame(records[0].index, np.array([r.error for r in records]), records[-1], tuple(r.angles for r in records))
+
+
+def test_a_plot_squeezed_by_the_splitter_still_reports_each_frame_painted(qtbot, make_window):
+    """The solver waits for both plots to paint; a plot too narrow to show the moving items must paint anyway."""
+    window = make_window(Params(epochs=50))
+    splitter = window.arm_view.parent()
+    records = list(iter_epochs(window.params))
+    for sizes in ([60, 1000], [1000, 60]):               # each plot in turn at its narrowest
+        splitter.setSizes(sizes)
+        qtbot.waitUntil(lambda: min(window.arm_view.width(), window.error_plot.width()) < 120, timeout=3000)
+        for first in range(1, 40, 10):                   # frame after frame, as the worker sends them
+            window._on_frame(frame_of(records[first:first + 10]))
+            assert window._unpainted == {window.arm_view, window.error_plot}
+            qtbot.waitUntil(lambda: not window._unpainted, timeout=2000)    # both painted: the solver may go on
+
+
+def test_raising_the_chain_rule_tab_with_an_invalid_setup_keeps_its_table(qtbot, make_window):
+    window = make_window(Params(angles_deg=(10.0,) * 24, epochs=30), speed=FAST)
+    run_to_end(qtbot, window)
+    window.compare_dock.raise_()
+    qtbot.waitUntil(lambda: not on_screen(window.inspector_dock), timeout=3000)
+    shown = window.inspector.record
+    window.controls.epochs.setValue(1_000_000)             # 24 links x 1e6 epochs: more history than allowed
+    qtbot.waitUntil(lambda: window.params is None, timeout=3000)
+    window.inspector_dock.raise_()                         # used to raise AttributeError (no params)
+    qtbot.waitUntil(lambda: on_screen(window.inspector_dock), timeout=3000)
+    assert window.inspector.record is shown and "Cannot run" in window.readout.text()
+
+
+def test_compare_built_after_a_reset_can_still_add_the_last_run(qtbot, make_window):
+    window = make_window(Params(epochs=30), speed=FAST)
+    result = run_to_end(qtbot, window)
+    click(qtbot, window, window.reset_action)
+    assert window.result is None and not window.compare_dock.built
+    window.compare_dock.raise_()
+    qtbot.waitUntil(lambda: window.compare_dock.built, timeout=3000)
+    assert window.compare_view.buttons["last"].isEnabled()
+    window.compare_view.add_last_run()
+    assert window.compare_view.runs[-1][1] is result
+
+
+def test_the_map_raised_during_a_paused_run_marks_the_pose_on_screen(qtbot, make_window):
+    window = make_window(Params(epochs=100))
+    for _ in range(6):
+        click(qtbot, window, window.step_action)
+    qtbot.waitUntil(lambda: window.epoch_shown == 6, timeout=5000)
+    window.landscape_dock.raise_()
+    qtbot.waitUntil(lambda: window.landscape_dock.built, timeout=3000)
+    w = np.degrees(window.record_shown.angles)
+    assert window.landscape_view.current_point == tuple(np.round(w[:2], 9)) or \
+        np.allclose(window.landscape_view.current_point, w[:2])
+    window.inspector_dock.raise_()                          # covered: the marker is left alone ...
+    for _ in range(7):
+        click(qtbot, window, window.step_action)
+    qtbot.waitUntil(lambda: window.epoch_shown == 13, timeout=5000)
+    window.landscape_dock.raise_()                          # ... and catches up when the map shows again
+    qtbot.waitUntil(lambda: np.allclose(window.landscape_view.current_point,
+                                        np.degrees(window.record_shown.angles)[:2]), timeout=3000)
+
+
+def test_pausing_a_fast_run_shows_the_paused_epoch_in_every_panel(qtbot, make_window):
+    window = make_window(Params(epochs=200_000, eta=0.001), speed=FAST)
+    click(qtbot, window, window.run_action)
+    qtbot.waitUntil(lambda: window.epoch_shown > 2000, timeout=10_000)
+    window.pause_or_resume()
+    qtbot.waitUntil(lambda: window.controller.state == "paused", timeout=3000)
+    qtbot.wait(200)                                       # the frame the worker flushes when it blocks
+    j = window.epoch_shown
+    assert window.inspector.record.index == j and f"epoch {j} /" in window.readout.text()
+    assert "paused" in window.readout.text()

@@ -13,6 +13,9 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 
+MIN_AREA = 12          # pixels: a plot's data area narrower or lower than this is not counted as shown
+
+
 def on_screen(widget) -> bool:
     """True when some of ``widget`` can be seen: shown, and not wholly covered (isVisible() alone
     is true for a dock tabbed behind another, or a plot squeezed to nothing by a splitter)."""
@@ -37,8 +40,14 @@ class LivePlot(pg.PlotWidget):
         return handled
 
     def on_screen(self) -> bool:
-        """True when some of the plot is visible, so a change to it will be painted."""
-        return on_screen(self.viewport())       # the viewport covers the view: its own region is empty
+        """True when some of the plot area is visible, so a change to the plot will be painted.
+
+        A plot squeezed by a splitter to its least width keeps a data area of ~8 pixels
+        and then repaints nothing when its items change; below MIN_AREA it counts as hidden.
+        """
+        box = self.getPlotItem().vb
+        return (on_screen(self.viewport())      # the viewport covers the view: the view's own region is empty
+                and box.width() >= MIN_AREA and box.height() >= MIN_AREA)
 
     def cache_still(self, *items) -> None:
         """Paint ``items`` and the axes with their grid once into pixmaps, then only copy them.

@@ -275,8 +275,6 @@ class MainWindow(QMainWindow):
         handle = self.windowHandle()
         shown = self.isVisible() and not self.isMinimized() and handle is not None and handle.isExposed()
         self._unpainted = {plot for plot in self._live_plots() if plot.on_screen()} if shown else set()
-        for plot in self._unpainted:
-            plot.viewport().update()          # painted even if no changed item falls inside a squeezed plot
         if not self._unpainted:
             self.controller.frame_drawn()     # nothing will be painted: do not hold the run up
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from itertools import islice
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..model import Params, ParamError
@@ -21,9 +21,7 @@ from .controls import ControlPanel
 from . import files, settings
 from .error_plot import ErrorPlot
 from .menus import build_menus
-from .inspector import InspectorPanel
-from .lazy_dock import LazyDock
-from .live_plot import on_screen
+from .run_tabs import RunTabs
 from .style import theme_for
 from .worker import Frame, RunController
 
@@ -74,21 +72,9 @@ class MainWindow(QMainWindow):
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, self.dock)
 
-        self.inspector = InspectorPanel()
-        self.inspector_dock = self._dock("Chain rule", "inspector", self.inspector, Qt.BottomDockWidgetArea)
-        # Built the first time their tab shows (or the window needs them): see lazy_dock.py.
-        self.compare_dock = LazyDock("Compare runs", "compare", self._make_compare_view, self)
-        self.landscape_dock = LazyDock("Error landscape", "landscape", self._make_landscape_view, self)
-        for dock in (self.compare_dock, self.landscape_dock):
-            self.addDockWidget(Qt.BottomDockWidgetArea, dock)
-        self.tabifyDockWidget(self.inspector_dock, self.compare_dock)
-        self.tabifyDockWidget(self.compare_dock, self.landscape_dock)
-        self.inspector_dock.raise_()
-        # The map and the overlay need room the chain-rule table does not: the bottom area grows to fit the tab.
-        for dock, share in ((self.inspector_dock, 0.3), (self.compare_dock, 0.48), (self.landscape_dock, 0.48)):
-            dock.visibilityChanged.connect(lambda shown, d=dock, f=share: shown and QTimer.singleShot(
-                0, lambda: self._size_dock(d, f)))          # after the tab switch is laid out
-        self.inspector_dock.visibilityChanged.connect(lambda shown: shown and self._inspect_shown())
+        self.tabs = RunTabs(self)           # chain rule, compare, landscape: the bottom docks (run_tabs.py)
+        self.inspector, self.inspector_dock = self.tabs.inspector, self.tabs.inspector_dock
+        self.compare_dock, self.landscape_dock = self.tabs.compare_dock, self.tabs.landscape_dock
         build_menus(self)
         self.setAcceptDrops(True)
         self.controls.shapeChanged.connect(self.reset)
@@ -106,7 +92,6 @@ class MainWindow(QMainWindow):
         settings.restore(self)
         self.reset()
 
-    # -- the tabs built on demand ----------------------------------------------------------
     @property
     def compare_view(self):
         """The Compare tab's view (built now if it has not shown yet)."""
@@ -117,47 +102,7 @@ class MainWindow(QMainWindow):
         """The Landscape tab's view (built now if it has not shown yet)."""
         return self.landscape_dock.view
 
-    def _make_compare_view(self):
-        from .compare_view import CompareView
-        view = CompareView(theme=self._theme())
-        view.set_params(self.params)
-        if self.last_result is not None:
-            view.set_last_result(self.last_result)
-        return view
-
-    def _make_landscape_view(self):
-        from .landscape_view import LandscapeView
-        view = LandscapeView(theme=self._theme())
-        view.set_shown(self.landscape_dock.shown)
-        self.landscape_dock.visibilityChanged.connect(view.set_shown)
-        view.startAnglesPicked.connect(self._pick_start)
-        view.set_params(self.params)
-        if self.result is not None:
-            view.set_history(self.result.angles)
-        self._landscape_shown(view)
-        self.landscape_dock.visibilityChanged.connect(lambda shown: shown and self._landscape_shown(view))
-        return view
-
-    def _landscape_shown(self, view) -> None:
-        """The map's marker is moved only while the map shows: raised during a run, it catches up."""
-        if self.result is None and self.record_shown is not None:
-            view.set_current(self.record_shown.angles)
-
-    def _built_tabs(self) -> list:
-        return [dock.view for dock in (self.compare_dock, self.landscape_dock) if dock.built]
-
-    def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
     # -- actions ------------------------------------------------------------------------
-    def _size_dock(self, dock: QDockWidget, share: float) -> None:
-        if not dock.isFloating():
-            self.resizeDocks([dock], [int(self.height() * share)], Qt.Vertical)
-
     def _update_actions(self, state: str | None = None) -> None:
         state = state or self.controller.state
         self.pause_action.setText("Resume" if state == "paused" else "Pause")
@@ -208,14 +153,14 @@ class MainWindow(QMainWindow):
             self.params = self.controls.params()
         except ParamError as e:
             self.params = None
-            self._panels_follow(None)
+            self.tabs.follow_params(None)
             self.say(f"<b>Cannot run:</b> {e.field}: {e.rule}")
             self._update_actions()
             return
         self.arm_view.set_params(self.params)
         self._clear_run()
-        self._panels_follow(self.params)
-        self._show_next_update()
+        self.tabs.follow_params(self.params)
+        self.show_next_update()
         self.say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
                   "Press <b>Space</b> to run, <b>→</b> to step.")
         self._update_actions()
@@ -225,11 +170,7 @@ class MainWindow(QMainWindow):
         self.controls.set_params(preset.params)       # emits shapeChanged -> reset()
         self.say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
 
-    def _panels_follow(self, params: Params | None) -> None:
-        for view in self._built_tabs():
-            view.set_params(params)
-
-    def _pick_start(self, i: int, j: int, deg_i: float, deg_j: float) -> None:
+    def pick_start(self, i: int, j: int, deg_i: float, deg_j: float) -> None:
         """A click on the landscape sets those two start angles (the rows emit one shapeChanged each)."""
         rows = self.controls.rows
         if max(i, j) < len(rows):
@@ -239,8 +180,7 @@ class MainWindow(QMainWindow):
     def _clear_run(self) -> None:
         self.result = None
         self.epoch_shown, self.record_shown = 0, None
-        if self.landscape_dock.built:
-            self.landscape_view.clear_run()
+        self.tabs.clear_run()
         self.arm_view.clear_run()
         self.error_plot.reset(self.params.epochs, start_epoch(self.params).error)
 
@@ -253,9 +193,9 @@ class MainWindow(QMainWindow):
         self.controller.eta = eta        # a running worker reads it before its next epoch
         if self.params is not None and not self.controller.active:
             self.params = self.params.with_(eta=eta)
-            self._panels_follow(self.params)
+            self.tabs.follow_params(self.params)
             if self.result is None:
-                self._show_next_update()
+                self.show_next_update()
 
     # -- from the run -------------------------------------------------------------------
     def _on_frame(self, frame: Frame) -> None:
@@ -264,8 +204,7 @@ class MainWindow(QMainWindow):
         self.error_plot.store(frame.first, frame.errors)
         self.error_plot.redraw()
         self.arm_view.show_pose(rec.angles, frame.trail)
-        if self.landscape_dock.built and on_screen(self.landscape_dock):
-            self.landscape_view.set_current(rec.angles)
+        self.tabs.show_pose(rec)
         self.frames_drawn += 1
         self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
@@ -295,21 +234,9 @@ class MainWindow(QMainWindow):
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
         self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
-        if rec.delta is not None and on_screen(self.inspector_dock):
-            self.inspector.show_epoch(rec, self.params.goal)
+        self.tabs.inspect(rec, self.params.goal)
 
-    def _inspect_shown(self) -> None:
-        """The chain-rule tab came to the front: it shows the epoch on screen (it is not filled while hidden)."""
-        if self.params is None:              # the setup is invalid: the table keeps what it had
-            return
-        if self.result is not None and self.result.epochs_run:
-            self.inspector.show_epoch(self.result.epoch(self.epoch_shown), self.params.goal)
-        elif self.controller.active and self.record_shown is not None and self.record_shown.delta is not None:
-            self.inspector.show_epoch(self.record_shown, self.params.goal)
-        elif self.params is not None and not self.controller.active:
-            self._show_next_update()
-
-    def _show_next_update(self) -> None:
+    def show_next_update(self) -> None:
         """Idle: the inspector shows the first update the run would make; the meter judges the start."""
         first = next(islice(iter_epochs(self.params.with_(epochs=1, tol=0.0)), 1, None))
         self.inspector.show_epoch(first, self.params.goal, next_update=True)
@@ -330,10 +257,7 @@ class MainWindow(QMainWindow):
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run
-        if self.landscape_dock.built:
-            self.landscape_view.set_history(result.angles)
-        if self.compare_dock.built:
-            self.compare_view.set_last_result(result)
+        self.tabs.finished(result)
         if result.epochs_run:
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
@@ -350,14 +274,16 @@ class MainWindow(QMainWindow):
         self.readout.setText(html)
 
     # -- looks ----------------------------------------------------------------------------
-    def _theme(self):
+    def theme(self):
+        """The look the menus choose: palette and presentation mode."""
         return theme_for(self.colour_safe_action.isChecked(), self.presentation_action.isChecked())
 
     def _apply_theme(self) -> None:
         presenting = self.presentation_action.isChecked()
-        theme = self._theme()
-        for view in (self.arm_view, self.error_plot, *self._built_tabs()):
+        theme = self.theme()
+        for view in (self.arm_view, self.error_plot):
             view.apply_theme(theme)
+        self.tabs.apply_theme(theme)
         self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
         self.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
 
@@ -400,8 +326,7 @@ class MainWindow(QMainWindow):
     # -- lifetime -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.controller.stop()          # first: no thread may outlive the window
-        if self.compare_dock.built:
-            self.compare_view.stop()
+        self.tabs.stop()
         if self.presentation_action.isChecked():
             self.presentation_action.setChecked(False)     # store the normal geometry, not full screen
         settings.store(self)

@@ -93,7 +93,7 @@ def test_compare_and_landscape_follow_the_window(qtbot, make_window):
     window.landscape_dock.raise_()                       # ... and built when one first shows, with the window's state
     qtbot.waitUntil(lambda: window.landscape_dock.built, timeout=3000)
     assert not window.compare_dock.built
-    assert window.landscape_view.params == window.params and window.landscape_view.theme == window._theme()
+    assert window.landscape_view.params == window.params and window.landscape_view.theme == window.theme()
     qtbot.waitUntil(lambda: window.landscape_view.path.xData is not None, timeout=3000)    # the run just made
     assert len(window.landscape_view.path.xData) == result.epochs_run + 1
     assert window.landscape_view.landscape is not None

@@ -1,0 +1,129 @@
+"""The window's bottom tabs: the chain-rule inspector, Compare runs and the Error landscape.
+
+They follow the window's setup and run. Compare and Landscape are built the
+first time they show (:class:`~armsim.gui.lazy_dock.LazyDock`). A tab behind
+another is not refreshed frame by frame (a dock tabbed behind another still
+counts as visible to Qt); it catches up with the epoch on screen when it comes
+to the front.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget
+
+from .inspector import InspectorPanel
+from .lazy_dock import LazyDock
+from .live_plot import on_screen
+
+SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48}   # of the window's height, when the tab shows
+
+
+class RunTabs:
+    """Creates the three docks on ``window`` (a MainWindow) and keeps them in step with it."""
+
+    def __init__(self, window):
+        self.window = w = window
+        self.inspector = InspectorPanel()
+        self.inspector_dock = QDockWidget("Chain rule", w)
+        self.inspector_dock.setObjectName("inspector")
+        self.inspector_dock.setWidget(self.inspector)
+        self.compare_dock = LazyDock("Compare runs", "compare", self._make_compare_view, w)
+        self.landscape_dock = LazyDock("Error landscape", "landscape", self._make_landscape_view, w)
+        for dock in self.docks:
+            w.addDockWidget(Qt.BottomDockWidgetArea, dock)
+        w.tabifyDockWidget(self.inspector_dock, self.compare_dock)
+        w.tabifyDockWidget(self.compare_dock, self.landscape_dock)
+        self.inspector_dock.raise_()
+        # The map and the overlay need room the chain-rule table does not: the bottom area grows to fit the tab.
+        for dock in self.docks:
+            dock.visibilityChanged.connect(lambda shown, d=dock: shown and QTimer.singleShot(
+                0, lambda: self._size(d)))                 # after the tab switch is laid out
+        self.inspector_dock.visibilityChanged.connect(lambda shown: shown and self.inspect_shown())
+
+    @property
+    def docks(self) -> tuple:
+        return self.inspector_dock, self.compare_dock, self.landscape_dock
+
+    def built_views(self) -> list:
+        """The lazily built views that exist so far."""
+        return [dock.view for dock in (self.compare_dock, self.landscape_dock) if dock.built]
+
+    def _size(self, dock: QDockWidget) -> None:
+        if not dock.isFloating():
+            self.window.resizeDocks([dock], [int(self.window.height() * SHARES[dock.objectName()])], Qt.Vertical)
+
+    # -- built on first show ------------------------------------------------------------------
+    def _make_compare_view(self):
+        from .compare_view import CompareView
+        w = self.window
+        view = CompareView(theme=w.theme())
+        view.set_params(w.params)
+        if w.last_result is not None:
+            view.set_last_result(w.last_result)
+        return view
+
+    def _make_landscape_view(self):
+        from .landscape_view import LandscapeView
+        w, dock = self.window, self.landscape_dock
+        view = LandscapeView(theme=w.theme())
+        view.set_shown(dock.shown)
+        dock.visibilityChanged.connect(view.set_shown)
+        view.startAnglesPicked.connect(w.pick_start)
+        view.set_params(w.params)
+        if w.result is not None:
+            view.set_history(w.result.angles)
+        self._mark_pose(view)
+        dock.visibilityChanged.connect(lambda shown: shown and self._mark_pose(view))
+        return view
+
+    def _mark_pose(self, view) -> None:
+        """The map's marker moves only while the map shows: raised during a run, it catches up."""
+        w = self.window
+        if w.result is None and w.record_shown is not None:
+            view.set_current(w.record_shown.angles)
+
+    # -- following the window -------------------------------------------------------------------
+    def follow_params(self, params) -> None:
+        for view in self.built_views():
+            view.set_params(params)
+
+    def clear_run(self) -> None:
+        if self.landscape_dock.built:
+            self.landscape_dock.view.clear_run()
+
+    def show_pose(self, rec) -> None:
+        """A frame of a run: the map's marker, if the map shows (cheap: every frame)."""
+        if self.landscape_dock.built and on_screen(self.landscape_dock):
+            self.landscape_dock.view.set_current(rec.angles)
+
+    def inspect(self, rec, goal: float, next_update: bool = False) -> None:
+        """The chain-rule table for ``rec``, if the tab shows (a refresh costs a few ms)."""
+        if rec.delta is not None and on_screen(self.inspector_dock):
+            self.inspector.show_epoch(rec, goal, next_update)
+
+    def inspect_shown(self) -> None:
+        """The chain-rule tab came to the front: it shows the epoch on screen."""
+        w = self.window
+        if w.params is None:                 # the setup is invalid: the table keeps what it had
+            return
+        if w.result is not None and w.result.epochs_run:
+            self.inspector.show_epoch(w.result.epoch(w.epoch_shown), w.params.goal)
+        elif w.controller.active and w.record_shown is not None and w.record_shown.delta is not None:
+            self.inspector.show_epoch(w.record_shown, w.params.goal)
+        elif not w.controller.active:
+            w.show_next_update()
+
+    def finished(self, result) -> None:
+        if self.landscape_dock.built:
+            self.landscape_dock.view.set_history(result.angles)
+        if self.compare_dock.built:
+            self.compare_dock.view.set_last_result(result)
+
+    def apply_theme(self, theme) -> None:
+        for view in self.built_views():
+            view.apply_theme(theme)
+
+    def stop(self) -> None:
+        """Stop a sweep in progress (the window is closing)."""
+        if self.compare_dock.built:
+            self.compare_dock.view.stop()

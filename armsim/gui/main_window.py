@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from itertools import islice
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..model import Params, ParamError
@@ -41,6 +41,12 @@ class MainWindow(QMainWindow):
         self.record_shown = None        # the last frame's epoch record while a run plays
         self.frames_drawn = 0
         self._text_at = 0.0
+        # A text refresh of a playing run waits for a timer: it then runs after the frame's queued events
+        # (repaints, layouts) instead of among them, so no single turn of the event loop does both.
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(0)
+        self._text_timer.timeout.connect(self._refresh_text)
         self._unpainted: set = set()    # live plots yet to paint the last frame; the worker waits for them
 
         self.arm_view = ArmView()
@@ -209,8 +215,10 @@ class MainWindow(QMainWindow):
         self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
         # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
-        if self.controller.state != "running" or rec.status or time.monotonic() - self._text_at >= TEXT_INTERVAL:
+        if self.controller.state != "running" or rec.status:
             self._show_text(rec)
+        elif time.monotonic() - self._text_at >= TEXT_INTERVAL and not self._text_timer.isActive():
+            self._text_timer.start()          # after the frame's repaint, as a turn of its own (see __init__)
         handle = self.windowHandle()
         shown = self.isVisible() and not self.isMinimized() and handle is not None and handle.isExposed()
         self._unpainted = {plot for plot in self._live_plots() if plot.on_screen()} if shown else set()
@@ -225,6 +233,10 @@ class MainWindow(QMainWindow):
         grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
         eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
         self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+
+    def _refresh_text(self) -> None:
+        if self.controller.state == "running" and self.record_shown is not None:     # not after the run ended
+            self._show_text(self.record_shown)
 
     def _state_changed(self, state: str) -> None:
         self._update_actions(state)

@@ -83,3 +83,15 @@ def test_pausing_a_fast_run_shows_the_paused_epoch_in_every_panel(qtbot, make_wi
     j = window.epoch_shown
     assert window.inspector.record.index == j and f"epoch {j} /" in window.readout.text()
     assert "paused" in window.readout.text()
+
+
+def test_text_refreshed_during_a_run_never_overwrites_the_final_message(qtbot, make_window):
+    """During a run the readout is refreshed from a timer, after each frame's repaint; one still
+    pending when the run ends must not put "running" back over the result."""
+    window = make_window(Params(epochs=20_000, eta=0.001), speed=FAST)
+    texts = []
+    window.readout.setText = lambda text, _set=window.readout.setText: (texts.append(text), _set(text))
+    result = run_to_end(qtbot, window)
+    qtbot.wait(300)
+    assert any(t.startswith("<b>running</b>") for t in texts)      # it did refresh while running
+    assert result.status in window.readout.text() and "running" not in window.readout.text()

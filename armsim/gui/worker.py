@@ -2,18 +2,20 @@
 
 The worker iterates :func:`armsim.solvers.iter_epochs` and sends the window
 batched :class:`Frame` updates (always the last epoch, and at once after a
-Step). After each frame the worker waits, holding no GIL, until the GUI thread
-has drawn it (the window calls :meth:`RunController.frame_drawn` once it has
-painted), then computes for what is left of a FRAME_PERIOD after that drawing
-(between MIN_SLICE and MAX_SLICE): a large or slow window gets the same frame
-rate as a small one, and the solver the rest of the time. Without that handshake a busy worker starves the GUI thread: a
-repaint makes hundreds of Python/C++ crossings, each waiting up to the GIL's
-switch interval. So a fast run can neither flood the event queue nor freeze the
-window; it only trades a little speed for frames. It checks a
-``threading.Event`` (stop) before every epoch and waits on a condition while
-paused, so Stop and closing the window take effect within one epoch. Only the
-controller, a QObject in the GUI thread, receives the worker's signals
-(PLATFORM.md: signals connected to plain callables would run in the worker).
+Step). After each frame it waits, holding no GIL, until the window has painted
+it (:meth:`RunController.frame_drawn`; the window waits for both live plots),
+then computes for what is left of a FRAME_PERIOD after that drawing, between
+MIN_SLICE and MAX_SLICE: a large or slow window gets the same frame rate as a
+small one, and the solver the rest of the time.
+
+Without the handshake a busy worker starves the GUI thread: a repaint makes
+hundreds of Python/C++ crossings, each waiting up to the GIL's switch interval.
+So a fast run can neither flood the event queue nor freeze the window; it only
+trades some speed for frames. The worker checks a ``threading.Event`` (stop)
+before every epoch and waits on a condition while paused, so Stop and closing
+the window take effect within one epoch. Only the controller, a QObject in the
+GUI thread, receives the worker's signals (PLATFORM.md: signals connected to
+plain callables would run in the worker).
 """
 from __future__ import annotations
 

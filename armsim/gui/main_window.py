@@ -41,16 +41,19 @@ class MainWindow(QMainWindow):
         self.record_shown = None        # the last frame's epoch record while a run plays
         self.frames_drawn = 0
         self._text_at = 0.0
-        # A text refresh of a playing run waits for a timer: it then runs after the frame's queued events
-        # (repaints, layouts) instead of among them, so no single turn of the event loop does both.
-        self._text_timer = QTimer(self)
-        self._text_timer.setSingleShot(True)
-        self._text_timer.setInterval(0)
-        self._text_timer.timeout.connect(self._refresh_text)
         self._unpainted: set = set()    # live plots yet to paint the last frame; the worker waits for them
 
         self.arm_view = ArmView()
         self.error_plot = ErrorPlot()
+        # While a run plays, the error curve and the text wait for zero-time timers: each then runs, and
+        # repaints, after the events the frame queued (the arm's repaint, layouts) instead of among them.
+        # Qt works through queued events in one go, so a timer that falls due (input, animations, a
+        # test's clock) waits for one part of a frame, not for all of it.
+        self._curve_timer, self._text_timer = QTimer(self), QTimer(self)
+        for timer, slot in ((self._curve_timer, self.error_plot.redraw), (self._text_timer, self._refresh_text)):
+            timer.setSingleShot(True)
+            timer.setInterval(0)
+            timer.timeout.connect(slot)
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.arm_view)
         splitter.addWidget(self.error_plot)
@@ -208,14 +211,18 @@ class MainWindow(QMainWindow):
         """Draw a frame from the worker; the worker waits until it is painted (see worker.py)."""
         rec = frame.last
         self.error_plot.store(frame.first, frame.errors)
-        self.error_plot.redraw()
+        playing = self.controller.state == "running" and not rec.status
+        if playing:
+            self._curve_timer.start()         # the curve in a turn of its own, after the arm's repaint
+        else:
+            self.error_plot.redraw()
         self.arm_view.show_pose(rec.angles, frame.trail)
         self.tabs.show_pose(rec)
         self.frames_drawn += 1
         self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
         # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
-        if self.controller.state != "running" or rec.status:
+        if not playing:
             self._show_text(rec)
         elif time.monotonic() - self._text_at >= TEXT_INTERVAL and not self._text_timer.isActive():
             self._text_timer.start()          # after the frame's repaint, as a turn of its own (see __init__)

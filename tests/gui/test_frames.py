@@ -95,3 +95,17 @@ def test_text_refreshed_during_a_run_never_overwrites_the_final_message(qtbot, m
     qtbot.wait(300)
     assert any(t.startswith("<b>running</b>") for t in texts)      # it did refresh while running
     assert result.status in window.readout.text() and "running" not in window.readout.text()
+
+
+def test_the_error_curve_follows_a_playing_run_frame_by_frame(qtbot, make_window):
+    """While a run plays the curve is redrawn in a turn of its own after each frame (see MainWindow)."""
+    window = make_window(Params(epochs=300_000, eta=0.001), speed=FAST)
+    curve = window.error_plot.curve
+    click(qtbot, window, window.run_action)
+    seen = []
+    for _ in range(5):                                     # five moments of the run, each its own frame
+        qtbot.waitUntil(lambda: window.frames_drawn > len(seen) * 3 + 3, timeout=10_000)
+        qtbot.waitUntil(lambda: curve.xData is not None and curve.xData[-1] >= window.epoch_shown - 1, timeout=3000)
+        seen.append(curve.xData[-1])
+    assert window.controller.state == "running" and seen == sorted(seen) and seen[-1] > seen[0]
+    click(qtbot, window, window.reset_action)

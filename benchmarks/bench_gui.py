@@ -1,6 +1,6 @@
 """Window responsiveness, drawing rate, memory and start-up, measured on demand (never in tests).
 
-    python benchmarks/bench_gui.py [--epochs 100000] [--links 20] [--launches 5]
+    python benchmarks/bench_gui.py [--epochs 100000] [--links 20] [--launches 9] [--size 1600x900]
 
 1. A run of --epochs epochs at full speed with --links links in the real window
    (offscreen unless QT_QPA_PLATFORM says otherwise): the largest gap between
@@ -9,7 +9,7 @@
    and memory: the process's peak RSS before and after the run, against the size
    of the run's history (tracemalloc is not used: it slows the solver tenfold).
 2. Time from launch to the first painted window, armsim against a bare PySide6 +
-   pyqtgraph window with two PlotWidgets (median of --launches process starts;
+   pyqtgraph window with two PlotWidgets (median of --launches process starts, in turn;
    target: armsim <= 1.5 x bare).
 3. Closing the window during a long run: seconds from close() to the end of the
    event loop (target < 1 s).

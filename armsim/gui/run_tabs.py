@@ -96,10 +96,10 @@ class RunTabs:
         if self.landscape_dock.built and on_screen(self.landscape_dock):
             self.landscape_dock.view.set_current(rec.angles)
 
-    def inspect(self, rec, goal: float, next_update: bool = False) -> None:
+    def inspect(self, rec, goal: float) -> None:
         """The chain-rule table for ``rec``, if the tab shows (a refresh costs a few ms)."""
         if rec.delta is not None and on_screen(self.inspector_dock):
-            self.inspector.show_epoch(rec, goal, next_update)
+            self.inspector.show_epoch(rec, goal)
 
     def inspect_shown(self) -> None:
         """The chain-rule tab came to the front: it shows the epoch on screen."""

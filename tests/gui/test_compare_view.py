@@ -12,23 +12,16 @@ from armsim.gui.worker import RunController
 from armsim.model import Params
 from armsim.solvers import solve
 
+from .test_window import empty, show_alone
+
 SWEEP_TIMEOUT = 30_000      # ms; the sweeps here take well under a second
-
-
-
-def empty(item):
-    """True when a PlotDataItem draws nothing (setData([], []) leaves its data None)."""
-    return item.yData is None or len(item.yData) == 0
 
 
 @pytest.fixture
 def view(qtbot, qapp):
     v = CompareView()
-    qtbot.addWidget(v)
     v.set_params(Params())
-    v.resize(900, 520)
-    with qtbot.waitExposed(v):
-        v.show()
+    show_alone(qtbot, v, 900, 520)
     yield v
     v.stop()
 

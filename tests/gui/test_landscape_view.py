@@ -12,23 +12,14 @@ from armsim.landscape import error_grid, path_on
 from armsim.model import Params
 from armsim.solvers import solve
 
-from .test_window import run_to_end
-
-
-
-def empty(item):
-    """True when a PlotDataItem draws nothing (setData([], []) leaves its data None)."""
-    return item.yData is None or len(item.yData) == 0
+from .test_window import empty, run_to_end, show_alone
 
 
 @pytest.fixture
 def view(qtbot, qapp):
     v = LandscapeView()
-    qtbot.addWidget(v)
-    v.resize(700, 650)
     v.set_params(Params())
-    with qtbot.waitExposed(v):
-        v.show()
+    show_alone(qtbot, v, 700, 650)
     # The axes and colour bar take their final sizes a few events after the first paint: wait
     # until a point of the map stays on the same pixel, so mapped clicks land where intended.
     seen = []

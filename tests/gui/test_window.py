@@ -27,6 +27,20 @@ def curve(item):
     return np.asarray([] if x is None else x, float), np.asarray([] if y is None else y, float)
 
 
+def empty(item):
+    """True when a plot item draws nothing (setData([], []) leaves its data None)."""
+    return len(curve(item)[1]) == 0
+
+
+def show_alone(qtbot, widget, width: int, height: int):
+    """Show ``widget`` as a window of its own at this size, once it is exposed (closed after the test)."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    with qtbot.waitExposed(widget):         # a context manager: a plain call returns at once
+        widget.show()
+    return widget
+
+
 def test_green_final_pose_equals_the_core_result(qtbot, make_window):
     params = Params(angles_deg=(10, 15, 10), lengths=(1.0, 0.5, 1.5), base=0.2, target=-0.3, eta=0.1, epochs=40)
     window = make_window(params, speed=FAST)

@@ -1,6 +1,6 @@
 """``python -m armsim``: the same as the ``armsim`` command."""
 import sys
 
-from .cli import main
+from armsim.cli import main
 
 sys.exit(main())

@@ -25,10 +25,10 @@ import threading
 import time
 from typing import Sequence
 
-from . import __version__
-from . import media
-from .model import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, Params, ParamError
-from .solvers import DIVERGENCE_RULE, Result, solve
+from armsim import __version__
+from armsim.io import media
+from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, Params, ParamError
+from armsim.core.run import DIVERGENCE_RULE, Result, solve
 
 # Which flag each Params field comes from, to phrase the model's errors in the user's words.
 FLAGS = {"angles": "--angles", "lengths": "--lengths", "base": "--base", "target": "--target", "eta": "--eta",
@@ -163,7 +163,7 @@ def run_solve(params: Params, as_json: bool) -> None:
     print(f"final error {result.errors[-1]:.6g} after {result.epochs_run} epochs: {result.status} ({result.reason})")
 
 
-# Which flag each export option comes from (armsim.media.OptionError.option).
+# Which flag each export option comes from (armsim.io.media.OptionError.option).
 RENDER_FLAGS = {"path": "--out", "size": "--size", "epoch": "--epoch", "fps": "--fps",
                 "frames_per_epoch": "--frames-per-epoch", "hold": "--hold", "epochs": "--epochs"}
 VIDEO_ONLY = ("fps", "frames_per_epoch", "hold")
@@ -205,8 +205,8 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     result = solve(params_from(args, parser))
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # before Qt loads: no display, no window system
-    from .gui.figure import export_figure        # Qt is imported here, only on this path
-    from .gui.video import export_video
+    from armsim.render.figure import export_figure        # Qt is imported here, only on this path
+    from armsim.render.video import export_video
     started = time.perf_counter()
     w, h = options["size"]
     restore = _exit_on_sigterm()
@@ -260,12 +260,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_render(args, args.parser)
         params = params_from(args, args.parser) if args.command else None   # None: the last session's setup
         if getattr(args, "scenario", None):
-            from .scenario import ScenarioError, load
+            from armsim.io.scenario import ScenarioError, load
             try:
                 load(args.scenario)          # checked here, Qt-free, so a bad file exits 2 before any window
             except ScenarioError as e:
                 args.parser.error(f"argument --scenario: {e}")
-        from .gui.app import main as gui_main     # Qt is imported here and only here
+        from armsim.gui.app import main as gui_main     # Qt is imported here and only here
         return gui_main(params, run=getattr(args, "run", False), scenario=getattr(args, "scenario", None))
     except BrokenPipeError:          # `armsim solve | head`: the reader left; not our error
         sys.stderr.close()

@@ -45,7 +45,8 @@ FIRST_PAINT = textwrap.dedent("""
                 QTimer.singleShot(0, QApplication.instance().quit)
             return False
     if sys.argv[1] == "armsim":
-        from armsim.gui.app import make_app, main
+        from armsim.gui.app import main
+        from armsim.render.qt_app import make_app
         app = make_app()
         watcher = FirstPaint(); app.installEventFilter(watcher)
         main()
@@ -71,7 +72,7 @@ def first_paint(kind: str) -> float:
 def long_run(epochs: int, links: int, size: tuple[int, int]) -> dict:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from armsim import Params
-    from armsim.gui.app import make_app
+    from armsim.render.qt_app import make_app
     from armsim.gui.main_window import MainWindow
 
     make_app()                          # the QApplication, configured as armsim runs it

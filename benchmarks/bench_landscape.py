@@ -2,7 +2,7 @@
 
     python benchmarks/bench_landscape.py [--quick]
 
-Times :func:`armsim.landscape.error_grid` for a 200 x 200 grid of joints 0 and 1
+Times :func:`armsim.core.landscape.error_grid` for a 200 x 200 grid of joints 0 and 1
 of the post's arm (22, -20, 14 degrees), target under 0.2 s, beside the plain
 way: every cell's full pose as one (n*n, links) batch through
 ``kinematics.lateral``. Both must agree to 1e-12. Each figure is the best of
@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from armsim.kinematics import error, lateral
-from armsim.landscape import error_grid
+from armsim.core.kinematics import error, lateral
+from armsim.core.landscape import error_grid
 
 POSE = np.radians([22.0, -20.0, 14.0])
 

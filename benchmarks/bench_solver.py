@@ -24,7 +24,7 @@ from math import cos, radians, sin
 import numpy as np
 
 import armsim
-import armsim.solvers
+import armsim.core.run
 
 
 # The seed post's program, verbatim in substance (three links, unit lengths).
@@ -92,7 +92,7 @@ def main() -> None:
     random_angles = rng.uniform(-90, 90, (B, 3))
     post_angles = np.tile(params.angles_deg, (B, 1))
     print(f"solve_batch, B = {B:,}, n = 3, {epochs} epochs (million arm-epochs per second; target >= 15; "
-          f"{os.cpu_count()} cores, blocks of at most {armsim.solvers.BATCH_CHUNK:,} arms)")
+          f"{os.cpu_count()} cores, blocks of at most {armsim.core.run.BATCH_CHUNK:,} arms)")
     cases = {"random angles in [-90, 90]": random_angles, "the post's angles, tiled": post_angles}
     rates = best_rates({name: (lambda a=angles: armsim.solve_batch(a, eta=0.075, epochs=epochs))
                         for name, angles in cases.items()}, B * epochs, repeats)

@@ -34,8 +34,8 @@ def main() -> None:
     ap.add_argument("--format", choices=("mp4", "gif"), default="mp4")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from armsim.gui.figure import ensure_app
-    from armsim.gui.video import export_video
+    from armsim.render.figure import ensure_app
+    from armsim.render.video import export_video
     ensure_app()
 
     frames = round(args.seconds * args.fps)

@@ -1,7 +1,7 @@
 """The Compare tab: buttons that run sweeps of the current setup, and the runs overlaid.
 
 This module owns the tab's controls and messages. Which runs make up a sweep,
-and their labels, are :mod:`armsim.compare`'s; the drawing is
+and their labels, are :mod:`armsim.core.sweeps`'s; the drawing is
 :class:`~armsim.gui.run_overlay.RunOverlay`'s; the thread that computes a
 sweep is :class:`~armsim.gui.sweep.SweepRunner`'s, so a sweep of long runs
 never freezes the window. Results arrive by signal in the GUI thread.
@@ -16,12 +16,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from ..compare import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, start_plan
-from ..model import Params, ParamError
-from ..solvers import Result
-from .run_overlay import MAX_RUNS, RunOverlay
-from .style import LIGHT, Theme
-from .sweep import SweepRunner
+from armsim.core.sweeps import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, start_plan
+from armsim.core.params import Params, ParamError
+from armsim.core.run import Result
+from armsim.gui.run_overlay import MAX_RUNS, RunOverlay
+from armsim.render.theme import LIGHT, Theme
+from armsim.gui.sweep import SweepRunner
 
 HINT = "Compare runs of the current setup: pick a sweep above."
 FIX_SETUP = "Fix the setup first: the sweeps start from it."
@@ -129,7 +129,7 @@ class CompareView(QWidget):
         self.overlay.add_runs([(label, result)])
 
     def add_last_run(self) -> None:
-        """Overlay the result given to :meth:`set_last_result`, labelled by :func:`armsim.compare.run_label`."""
+        """Overlay the result given to :meth:`set_last_result`, labelled by :func:`armsim.core.sweeps.run_label`."""
         if self.last_result is not None:
             self.add_run(run_label(self.last_result), self.last_result)
 
@@ -144,11 +144,11 @@ class CompareView(QWidget):
     # -- sweeps -------------------------------------------------------------------------
     # Keyword-only: a button's clicked(bool) would otherwise arrive as the first argument.
     def sweep_etas(self, *, etas=None) -> None:
-        """Start the eta sweep of the current setup (default etas: :func:`armsim.compare.default_etas`)."""
+        """Start the eta sweep of the current setup (default etas: :func:`armsim.core.sweeps.default_etas`)."""
         self._launch(lambda p: eta_plan(p, etas), "learning rates")
 
     def sweep_starts(self, *, starts_deg=None) -> None:
-        """Start the start-pose sweep with the current eta (default: :func:`armsim.compare.default_starts`)."""
+        """Start the start-pose sweep with the current eta (default: :func:`armsim.core.sweeps.default_starts`)."""
         self._launch(lambda p: start_plan(p, starts_deg), "start poses")
 
     def compare_learners(self) -> None:

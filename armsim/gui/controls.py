@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from ..model import MAX_EPOCHS, Params, ParamError
-from .eta_meter import EtaMeter
+from armsim.core.params import MAX_EPOCHS, Params, ParamError
+from armsim.gui.eta_meter import EtaMeter
 
 MAX_LINKS_IN_WINDOW = 24
 ETA_MIN, ETA_MAX = 1e-4, 10.0            # the slider's range; the entry accepts any eta the model does

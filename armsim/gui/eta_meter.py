@@ -1,6 +1,6 @@
 """The learning-rate meter: is this eta slow, good, oscillating or diverging for the pose the arm is in?
 
-It shows :func:`armsim.lessons.eta_verdict` in words and colour: the critical
+It shows :func:`armsim.core.verdict.eta_verdict` in words and colour: the critical
 value eta_crit = 2 / sum(L_i^2 cos^2 w_i) and the factor by which one epoch
 scales the error near the current pose.
 """
@@ -10,8 +10,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from ..lessons import eta_verdict
-from ..model import ParamError
+from armsim.core.verdict import eta_verdict
+from armsim.core.params import ParamError
 
 
 class EtaMeter(QLabel):

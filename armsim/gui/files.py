@@ -51,7 +51,7 @@ def open_scenario(window, path: str | None = None) -> bool:
         path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
         if not path:
             return False
-    from .. import scenario          # here, not at start-up: TOML and atomic writes cost launch time
+    from armsim.io import scenario          # here, not at start-up: TOML and atomic writes cost launch time
     try:
         loaded = scenario.load(path)
     except scenario.ScenarioError as e:
@@ -77,7 +77,7 @@ def save_scenario(window) -> bool:
     if not path.lower().endswith(".toml"):
         path += ".toml"
     speed = window.controls.speed_value()
-    from .. import scenario
+    from armsim.io import scenario
     try:
         scenario.save(path, window.params.with_(eta=window.controls.eta),
                       {"speed": "max" if speed == float("inf") else float(speed)})
@@ -123,9 +123,9 @@ def export(window, label: str, path: str | None = None) -> bool:
     if not path.lower().endswith(ext):
         path += ext
     # Imported on first export, not at start-up: figure/video bring imageio and a second set of plots.
-    from .. import export_data
-    from ..media import OptionError
-    from .figure import export_figure
+    from armsim.io import history as export_data
+    from armsim.io.media import OptionError
+    from armsim.render.figure import export_figure
 
     theme, log = window.arm_view.theme, window.error_plot.log
     try:
@@ -145,7 +145,7 @@ def export(window, label: str, path: str | None = None) -> bool:
 
 
 def _export_video(window, result, path, theme, log) -> bool:
-    from .video import Cancelled, export_video
+    from armsim.render.video import Cancelled, export_video
 
     progress = QProgressDialog("Rendering video…", "Cancel", 0, 1, window)
     progress.setWindowModality(Qt.WindowModal)

@@ -3,7 +3,7 @@
 For the epoch shown it lists, per joint, w_i before the update (degrees),
 dY_n/dw_i = L_i cos w_i, dE/dY_n, dE/dw_i = dE/dY_n * dY_n/dw_i, the change
 -eta dE/dw_i and the new w_i, and writes the update out with those numbers.
-Every number comes from the core's :class:`~armsim.solvers.Epoch` record;
+Every number comes from the core's :class:`~armsim.core.run.Epoch` record;
 nothing is recomputed here.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from ..solvers import Epoch
+from armsim.core.run import Epoch
 
 COLUMNS = ("joint", "w_i before\n(°)", "dY_n/dw_i\n= L_i cos w_i", "dE/dY_n", "dE/dw_i", "change\n-eta dE/dw_i (rad)",
            "w_i after\n(°)")       # two-line titles: the table fits beside the worked update

@@ -1,6 +1,6 @@
 """The Landscape tab: the error over two joints' angles as a heat map, with the descent path on it.
 
-This module owns the widget; the numbers are :mod:`armsim.landscape`'s. The
+This module owns the widget; the numbers are :mod:`armsim.core.landscape`'s. The
 map is computed for the setup's START pose (every other joint held at its start
 angle), so during a run it is exact only at the start: the path and the green
 marker show the run's two chosen angles projected onto it.
@@ -21,9 +21,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..landscape import Landscape, error_grid, path_on
-from ..model import Params
-from .style import LIGHT, Theme
+from armsim.core.landscape import Landscape, error_grid, path_on
+from armsim.core.params import Params
+from armsim.render.theme import LIGHT, Theme
 
 GRID_POINTS = 200                   # per axis: 1.8 degrees a cell, ~1 ms to compute
 DECADES = 6                         # colours span this many decades below the map's largest error
@@ -42,7 +42,7 @@ def thin(x: np.ndarray, y: np.ndarray, connect: np.ndarray, quantum: float = PAT
     Parameters
     ----------
     x, y, connect : ndarray, shape (k,)
-        A :class:`~armsim.landscape.MapPath` in degrees, and its ``connect``.
+        A :class:`~armsim.core.landscape.MapPath` in degrees, and its ``connect``.
     quantum : float
         A point in the same ``quantum``-degree square as the one before is dropped
         (a converging run sits still for most of its epochs). If more than ``most``

@@ -14,16 +14,16 @@ from itertools import islice
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from ..model import Params, ParamError
-from ..solvers import Result, iter_epochs, start_epoch
-from .arm_view import ArmView
-from .controls import ControlPanel
-from . import files, settings
-from .error_plot import ErrorPlot
-from .menus import build_menus
-from .run_tabs import RunTabs
-from .style import theme_for
-from .worker import Frame, RunController
+from armsim.core.params import Params, ParamError
+from armsim.core.run import Result, iter_epochs, start_epoch
+from armsim.render.arm_plot import ArmView
+from armsim.gui.controls import ControlPanel
+from armsim.gui import files, settings
+from armsim.render.error_plot import ErrorPlot
+from armsim.gui.actions import build_menus
+from armsim.gui.docks import RunTabs
+from armsim.render.theme import theme_for
+from armsim.gui.worker import Frame, RunController
 
 
 TEXT_INTERVAL = 0.2            # seconds between refreshes of the numbers in words while a run plays

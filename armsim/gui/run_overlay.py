@@ -16,10 +16,10 @@ from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QListView, QListWidget, QListWidgetItem, QSplitter,
                                QVBoxLayout, QWidget)
 
-from ..model import Params
-from ..solvers import Result
-from .arm_view import pose_points
-from .style import LIGHT, Theme
+from armsim.core.params import Params
+from armsim.core.run import Result
+from armsim.render.arm_plot import pose_points
+from armsim.render.theme import LIGHT, Theme
 
 MAX_RUNS = 12
 #: Okabe-Ito, less yellow (invisible on white) and vermillion (kept for the red start pose).

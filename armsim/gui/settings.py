@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..model import Params
+from armsim.core.params import Params
 
 
 def _bool(settings: QSettings, key: str, default: bool) -> bool:
@@ -30,7 +30,7 @@ def last_params() -> Params | None:
     text = QSettings().value("last_setup")
     if not isinstance(text, str):
         return None
-    from .. import scenario             # only when there is a setup to read: TOML costs start-up time
+    from armsim.io import scenario             # only when there is a setup to read: TOML costs start-up time
     if len(text) > scenario.MAX_BYTES:
         return None
     try:
@@ -59,6 +59,6 @@ def store(window) -> None:
     s.setValue("colour_safe", window.colour_safe_action.isChecked())
     s.setValue("log_error", window.log_action.isChecked())
     if window.params is not None:
-        from .. import scenario
+        from armsim.io import scenario
         s.setValue("last_setup", scenario.dumps(window.params.with_(eta=window.controls.eta)))
     s.sync()

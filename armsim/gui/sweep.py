@@ -5,7 +5,7 @@
 QThread per sweep, its signals connected only to the runner's slots (a QObject
 in the GUI thread; PLATFORM.md: a lambda would run in the worker) and re-emitted
 from there. Stop sets a ``threading.Event``, which the solver reads between
-runs and every few hundred epochs within one (:func:`armsim.compare.run_plan`),
+runs and every few hundred epochs within one (:func:`armsim.core.sweeps.run_plan`),
 then ``quit()`` and ``wait()``; never ``terminate()``. Each thread sits in
 ``RunController.live_threads`` until joined, so the tests' leak check covers it.
 """
@@ -15,8 +15,8 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..compare import Plan, run_plan
-from .worker import RunController
+from armsim.core.sweeps import Plan, run_plan
+from armsim.gui.worker import RunController
 
 
 class SweepWorker(QObject):

@@ -1,6 +1,6 @@
 """The solver thread: one worker per run on its own QThread, and the controller the window talks to.
 
-The worker iterates :func:`armsim.solvers.iter_epochs` and sends the window
+The worker iterates :func:`armsim.core.run.iter_epochs` and sends the window
 batched :class:`Frame` updates (always the last epoch, and at once after a
 Step). After each frame it waits, holding no GIL, until the window has painted
 it (:meth:`RunController.frame_drawn`; the window waits for both live plots),
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..model import Params
-from ..solvers import Epoch, History, Result, iter_epochs
+from armsim.core.params import Params
+from armsim.core.run import Epoch, History, Result, iter_epochs
 
 FRAME_PERIOD = 0.025            # seconds from one frame to the next that a fast run aims at (40 per second)
 MIN_SLICE, MAX_SLICE = 0.004, 0.016     # least and most solver time between two frames

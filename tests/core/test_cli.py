@@ -7,7 +7,7 @@ import pytest
 from armsim import Params, solve
 from armsim.cli import main
 
-from .test_solvers import POST_FINAL, POST_START
+from tests.core.test_solvers import POST_FINAL, POST_START
 
 
 def run_cli(capsys, *args):
@@ -83,7 +83,7 @@ def test_bad_input_in_a_real_process_has_no_traceback():
 
 
 def test_core_and_solve_import_no_qt():
-    code = ("import sys, armsim, armsim.cli, armsim.kinematics, armsim.solvers, armsim.model;"
+    code = ("import sys, armsim, armsim.cli, armsim.core.kinematics, armsim.core.run, armsim.core.params;"
             "armsim.cli.main(['solve', '--json']);"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')];"
             "assert not bad, bad")

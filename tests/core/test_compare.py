@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from armsim.compare import (FALLBACK_ETAS, LESSON_FACTORS, MAX_SWEEP_COST, SweepTooLarge, check_budget,
+from armsim.core.sweeps import (FALLBACK_ETAS, LESSON_FACTORS, MAX_SWEEP_COST, SweepTooLarge, check_budget,
                             default_etas, default_starts, eta_plan, eta_sweep, learner_comparison, run_cost,
                             run_label, run_plan, solve_stoppable, start_sweep)
-from armsim.lessons import eta_verdict
-from armsim.model import Params
-from armsim.solvers import solve
+from armsim.core.verdict import eta_verdict
+from armsim.core.params import Params
+from armsim.core.run import solve
 
 
 def same_result(a, b):
@@ -102,5 +102,5 @@ def test_run_label():
 
 
 def test_compare_imports_no_qt():
-    code = "import sys, armsim.compare; sys.exit(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
+    code = "import sys, armsim.core.sweeps; sys.exit(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pytest
 
-from armsim import export_data
-from armsim.atomic import atomic_open, atomic_write
-from armsim.export_data import history_header, history_rows, write_csv, write_json
-from armsim.model import Params
-from armsim.solvers import History, Result, iter_epochs, solve
+from armsim.io import history as export_data
+from armsim.io.atomic import atomic_open, atomic_write
+from armsim.io.history import history_header, history_rows, write_csv, write_json
+from armsim.core.params import Params
+from armsim.core.run import History, Result, iter_epochs, solve
 
 RUNS = {
     "post": Params(),
@@ -227,7 +227,7 @@ def test_temp_names_stay_short_for_long_file_names(tmp_path):
 
 
 def test_modules_never_import_qt():
-    code = ("import sys, armsim.scenario, armsim.export_data, armsim.atomic; "
+    code = ("import sys, armsim.io.scenario, armsim.io.history, armsim.io.atomic; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'PyQt'))]; "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

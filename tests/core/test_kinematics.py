@@ -1,7 +1,7 @@
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from armsim import kinematics as k
+from armsim.core import kinematics as k
 
 angles = st.floats(-np.pi, np.pi)
 lengths = st.floats(0.1, 3.0)

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from armsim import Params, solve
-from armsim.kinematics import error, lateral
-from armsim.landscape import error_grid, path_on
-from armsim.model import ParamError
+from armsim.core.kinematics import error, lateral
+from armsim.core.landscape import error_grid, path_on
+from armsim.core.params import ParamError
 
 
 @st.composite

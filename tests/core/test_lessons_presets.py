@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from armsim import solve
-from armsim.kinematics import curvature, lateral
-from armsim.lessons import COLOURS, KINDS, SLOW_FRACTION, eta_verdict
-from armsim.model import ParamError, Params
-from armsim.presets import PRESETS, Preset, by_name
+from armsim.core.kinematics import curvature, lateral
+from armsim.core.verdict import COLOURS, KINDS, SLOW_FRACTION, eta_verdict
+from armsim.core.params import ParamError, Params
+from armsim.core.lessons import PRESETS, Preset, by_name
 
 POST_POSE = np.radians([22.0, -20.0, 14.0])
 
@@ -193,7 +193,7 @@ def test_unreachable_target_ends_unreachable():
 
 
 def test_the_teaching_modules_do_not_import_qt():
-    code = ("import sys, armsim.lessons, armsim.presets, armsim.landscape; "
+    code = ("import sys, armsim.core.verdict, armsim.core.lessons, armsim.core.landscape; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])

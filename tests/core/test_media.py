@@ -1,4 +1,4 @@
-"""The export rules and the frame schedule (armsim.media): pure, no Qt."""
+"""The export rules and the frame schedule (armsim.io.media): pure, no Qt."""
 import subprocess
 import sys
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from armsim import Params, solve
-from armsim.media import (MAX_FRAMES, OptionError, check_format, check_gif_memory, check_size, check_total_frames,
+from armsim.io.media import (MAX_FRAMES, OptionError, check_format, check_gif_memory, check_size, check_total_frames,
                           check_video, gif_delays_ms, pose_at, schedule)
 
 
@@ -60,6 +60,6 @@ def test_good_options_come_back_normalised():
 
 
 def test_media_rules_load_no_qt():
-    code = ("import sys, armsim.media, armsim.cli\n"
+    code = ("import sys, armsim.io.media, armsim.cli\n"
             "print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from armsim.model import MAX_EPOCHS, Params, ParamError
+from armsim.core.params import MAX_EPOCHS, Params, ParamError
 
 
 def test_defaults_are_the_posts_run():

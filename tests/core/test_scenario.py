@@ -7,9 +7,9 @@ import tomllib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from armsim import scenario
-from armsim.model import MAX_LINKS, Params
-from armsim.scenario import MAX_BYTES, Scenario, ScenarioError, load, parse, save
+from armsim.io import scenario
+from armsim.core.params import MAX_LINKS, Params
+from armsim.io.scenario import MAX_BYTES, Scenario, ScenarioError, load, parse, save
 
 GOOD = """\
 format = "armsim-scenario"
@@ -285,7 +285,7 @@ def test_save_rejects_a_bad_view_and_writes_nothing(tmp_path):
 
 
 def test_save_rejects_what_is_not_params(tmp_path):
-    with pytest.raises(TypeError, match="armsim.model.Params"):
+    with pytest.raises(TypeError, match="armsim.core.params.Params"):
         save(tmp_path / "s.toml", {"eta": 1.0})
     assert not os.listdir(tmp_path)
 
@@ -301,7 +301,7 @@ def test_crash_mid_save_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch, wh
         raise OSError(28, "No space left on device")
     if where == "write":
         # The temp file is already open when the data goes in: fail inside the with block.
-        import armsim.atomic as atomic
+        import armsim.io.atomic as atomic
         real = atomic.os.fdopen
 
         def fdopen(*args, **kwargs):

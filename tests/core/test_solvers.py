@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from armsim import Params, iter_epochs, solve, solve_batch
-from armsim.kinematics import critical_eta
-from armsim.model import ParamError
-from armsim.solvers import least_error
+from armsim.core.kinematics import critical_eta
+from armsim.core.params import ParamError
+from armsim.core.run import least_error
 
-from . import reference
+from tests.core import reference
 
 POST_START = (0.374606593415912, 0.0325864500902433, 0.274508345689911)
 POST_FINAL = (0.2852955778665301, -0.14244640527322044, 0.0029191436234602963)
@@ -174,7 +174,7 @@ def test_batch_rejects_bad_input(kwargs):
 
 # --------------------------------------------------------------------------- speed tricks keep every bit
 def test_lateral_end_is_the_last_joint_of_lateral_bit_for_bit():
-    from armsim.kinematics import lateral, lateral_end
+    from armsim.core.kinematics import lateral, lateral_end
     rng = np.random.default_rng(7)
     for n in (1, 2, 3, 6):
         w = rng.uniform(-3, 3, (64, n))
@@ -188,7 +188,7 @@ def test_lateral_end_is_the_last_joint_of_lateral_bit_for_bit():
 
 @pytest.mark.parametrize("chunk, least", [(7, 1), (1, 1), (4096, 1), (32768, 1024)])
 def test_batch_rows_equal_single_arm_runs_whatever_the_blocks(monkeypatch, chunk, least):
-    import armsim.solvers as solvers
+    import armsim.core.run as solvers
     monkeypatch.setattr(solvers, "BATCH_CHUNK", chunk)
     monkeypatch.setattr(solvers, "BATCH_MIN", least)
     rng = np.random.default_rng(chunk)

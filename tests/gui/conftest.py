@@ -2,10 +2,10 @@
 import pytest
 from PySide6.QtCore import QSettings
 
-from armsim.gui.app import make_app
+from armsim.render.qt_app import make_app
 from armsim.gui.main_window import MainWindow
 from armsim.gui.worker import RunController
-from armsim.model import Params
+from armsim.core.params import Params
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from armsim.compare import MAX_SWEEP_COST, default_etas, default_starts, run_label
-from armsim.gui.arm_view import pose_points
+from armsim.core.sweeps import MAX_SWEEP_COST, default_etas, default_starts, run_label
+from armsim.render.arm_plot import pose_points
 from armsim.gui.compare_view import FIX_SETUP, CompareView
 from armsim.gui.run_overlay import MAX_RUNS, PALETTE, STYLES, run_style
 from armsim.gui.worker import RunController
-from armsim.model import Params
-from armsim.solvers import solve
+from armsim.core.params import Params
+from armsim.core.run import solve
 
-from .test_window import empty, show_alone
+from tests.gui.test_window import empty, show_alone
 
 SWEEP_TIMEOUT = 30_000      # ms; the sweeps here take well under a second
 

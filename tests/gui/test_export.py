@@ -12,9 +12,9 @@ from PySide6.QtGui import QImage
 
 from armsim import Params, solve
 from tests.core.test_cli import run_cli
-from armsim.gui.figure import RunFigure, export_figure
-from armsim.gui.video import Cancelled, export_video, iter_frames
-from armsim.media import OptionError
+from armsim.render.figure import RunFigure, export_figure
+from armsim.render.video import Cancelled, export_video, iter_frames
+from armsim.io.media import OptionError
 
 SIZE = (320, 180)
 RED, GREEN = (0xD6, 0x27, 0x28), (0x2C, 0xA0, 0x2C)     # the theme's start and final colours
@@ -148,7 +148,7 @@ def test_log_error_figure_draws(qapp, short_run):
 
 
 def test_colour_safe_theme_changes_the_colours(qapp, tmp_path, short_run):
-    from armsim.gui.style import COLOUR_SAFE
+    from armsim.render.theme import COLOUR_SAFE
     export_figure(short_run, tmp_path / "f.png", size=SIZE, theme=COLOUR_SAFE)
     rgb = iio.imread(tmp_path / "f.png")
     assert count_near(rgb, (0xD5, 0x5E, 0x00), 20) > 30 and count_near(rgb, RED, 20) == 0
@@ -166,7 +166,7 @@ def test_fast_painting_is_pixel_for_pixel_what_qt_renders(qapp, moving_run, kwar
 
     The whole epochs forward, then in-between frames backward, into two images taken in turn.
     """
-    from armsim.media import pose_at
+    from armsim.io.media import pose_at
     figure = RunFigure((640, 360), **kwargs)        # wide enough for the legend
     images = [QImage(640, 360, QImage.Format_RGB32) for _ in range(2)]
     order = list(range(0, 2 * moving_run.epochs_run + 1, 2)) + list(range(2 * moving_run.epochs_run - 1, 0, -8))
@@ -390,11 +390,11 @@ def test_out_inside_a_file_or_onto_a_directory_is_bad_input(qapp, capsys, tmp_pa
 
 
 def test_a_failed_write_exits_1_with_one_line_and_no_file(qapp, capsys, tmp_path, monkeypatch):
-    import armsim.atomic
+    import armsim.io.atomic
 
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(armsim.atomic.os, "replace", refuse)
+    monkeypatch.setattr(armsim.io.atomic.os, "replace", refuse)
     for name in ("fig.png", "run.mp4"):
         code, out, err = run_cli(capsys, "render", "--out", str(tmp_path / name), "--size", "320x180",
                                  "--epochs", "2")

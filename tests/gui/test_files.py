@@ -6,7 +6,8 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from armsim import Params, scenario
+from armsim import Params
+from armsim.io import scenario
 from armsim.gui import files, settings
 from armsim.gui.main_window import MainWindow
 

@@ -2,10 +2,10 @@
 import numpy as np
 
 from armsim import Params, iter_epochs
-from armsim.gui.live_plot import on_screen
+from armsim.render.live_plot import on_screen
 from armsim.gui.worker import Frame
 
-from .test_window import FAST, click, run_to_end
+from tests.gui.test_window import FAST, click, run_to_end
 
 
 def frame_of(records):

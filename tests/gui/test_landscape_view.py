@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LandscapeView, shade, thin
-from armsim.landscape import error_grid, path_on
-from armsim.model import Params
-from armsim.solvers import solve
+from armsim.core.landscape import error_grid, path_on
+from armsim.core.params import Params
+from armsim.core.run import solve
 
-from .test_window import empty, run_to_end, show_alone
+from tests.gui.test_window import empty, run_to_end, show_alone
 
 
 @pytest.fixture

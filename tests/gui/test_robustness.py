@@ -54,7 +54,7 @@ CLOSE_DURING_RUN = textwrap.dedent("""
     import sys, time
     from PySide6.QtCore import QTimer
     from armsim import Params
-    from armsim.gui.app import make_app
+    from armsim.render.qt_app import make_app
     from armsim.gui.main_window import MainWindow
     app = make_app()
     window = MainWindow(Params(epochs=1_000_000, eta=0.001))

@@ -5,9 +5,9 @@ import pytest
 
 from armsim import Params, iter_epochs, solve
 from armsim.gui.inspector import COLUMNS, num
-from armsim.presets import PRESETS
+from armsim.core.lessons import PRESETS
 
-from .test_window import click, run_to_end
+from tests.gui.test_window import click, run_to_end
 
 
 def table(inspector):

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
 from armsim import Params, iter_epochs, solve
-from armsim.gui.arm_view import pose_points
+from armsim.render.arm_plot import pose_points
 
 FAST = math.inf
 

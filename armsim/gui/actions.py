@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
-from ..presets import PRESETS
-from . import files
+from armsim.core.lessons import PRESETS
+from armsim.gui import files
 
 SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nR: reset\nP: pause / resume\n"
              "L: log-scale error\nF11: presentation mode (Esc leaves)\nCtrl+O / Ctrl+S: open / save a scenario\n"

@@ -26,8 +26,8 @@ from typing import Callable, Iterator, NamedTuple
 
 import numpy as np
 
-from .kinematics import error, forward, gradient, lateral, lateral_end
-from .model import MAX_MAGNITUDE, Params, ParamError, _finite, _whole, _vector, MAX_EPOCHS
+from armsim.core.kinematics import error, forward, gradient, lateral, lateral_end
+from armsim.core.params import MAX_MAGNITUDE, Params, ParamError, _finite, _whole, _vector, MAX_EPOCHS
 
 RISES_TO_DIVERGE = 5
 DIVERGENCE_RULE = ("a run diverges when one epoch turns any joint by more than 180 degrees (no learning "
@@ -313,7 +313,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     angles_deg : array_like, shape (B, n)
         Start angles in degrees, one row per arm.
     eta, epochs, base, target, lengths
-        As in :class:`~armsim.model.Params`, shared by every arm.
+        As in :class:`~armsim.core.params.Params`, shared by every arm.
 
     Returns
     -------

@@ -11,9 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from .inspector import InspectorPanel
-from .lazy_dock import LazyDock
-from .live_plot import on_screen
+from armsim.gui.inspector import InspectorPanel
+from armsim.gui.lazy_dock import LazyDock
+from armsim.render.live_plot import on_screen
 
 SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48}   # of the window's height, when the tab shows
 
@@ -54,7 +54,7 @@ class RunTabs:
 
     # -- built on first show ------------------------------------------------------------------
     def _make_compare_view(self):
-        from .compare_view import CompareView
+        from armsim.gui.compare_view import CompareView
         w = self.window
         view = CompareView(theme=w.theme())
         view.set_params(w.params)
@@ -63,7 +63,7 @@ class RunTabs:
         return view
 
     def _make_landscape_view(self):
-        from .landscape_view import LandscapeView
+        from armsim.gui.landscape_view import LandscapeView
         w, dock = self.window, self.landscape_dock
         view = LandscapeView(theme=w.theme())
         view.set_shown(dock.shown)

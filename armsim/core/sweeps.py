@@ -6,13 +6,13 @@ pairs built with :meth:`Params.with_`), what they cost, how to run them with a
 stop flag, and how each run is labelled. Three sweeps:
 
 * :func:`eta_sweep`: the same start with several learning rates, by default one
-  in each regime of :mod:`armsim.lessons` (slow, good, oscillating, diverging).
+  in each regime of :mod:`armsim.core.verdict` (slow, good, oscillating, diverging).
 * :func:`start_sweep`: the same eta from several start poses (the current one
   and a few seeded random ones), showing that many poses solve the task.
 * :func:`learner_comparison`: gradient descent against hot and cold.
 
 Every run is exactly ``solvers.solve`` of its params: :func:`solve_stoppable`
-consumes the same epoch stream into the same :class:`~armsim.solvers.History`.
+consumes the same epoch stream into the same :class:`~armsim.core.run.History`.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .lessons import SLOW_FRACTION, eta_verdict
-from .model import MAX_MAGNITUDE, Params
-from .solvers import History, Result, iter_epochs
+from armsim.core.verdict import SLOW_FRACTION, eta_verdict
+from armsim.core.params import MAX_MAGNITUDE, Params
+from armsim.core.run import History, Result, iter_epochs
 
 Run = tuple[str, Result]
 Plan = list[tuple[str, Params]]
@@ -66,7 +66,7 @@ def default_etas(params: Params) -> tuple[float, ...]:
     Returns
     -------
     tuple of float
-        For gradient descent, one eta in each regime of :mod:`armsim.lessons`
+        For gradient descent, one eta in each regime of :mod:`armsim.core.verdict`
         (``LESSON_FACTORS`` times ``1/S``, two significant digits) plus the
         setup's own eta if it differs from all of them. For hot and cold, whose
         eta is a step in radians, a factor-of-two ladder around the setup's eta.

@@ -1,14 +1,14 @@
 """Named scenarios for the classroom: the seed post's examples and the learning-rate lessons.
 
 This module owns the list a teacher picks from (a menu in the window, a name on
-the command line). Each :class:`Preset` is a validated :class:`~armsim.model.Params`
+the command line). Each :class:`Preset` is a validated :class:`~armsim.core.params.Params`
 plus a sentence on what to watch for and the status the run ends with. The
 numbers were chosen by running them; ``tests/core/test_lessons_presets.py``
 checks that each still behaves as its description says.
 
 The learning-rate lessons all start from the post's pose (22, -20, 14 degrees),
 where ``S = 2.684``, so ``1/S = 0.373`` and ``2/S = 0.745``
-(see :mod:`armsim.lessons`). The meter judges the pose it is shown, not the
+(see :mod:`armsim.core.verdict`). The meter judges the pose it is shown, not the
 journey: from this start every eta from 0.76 to 0.90 ends "diverged", but most
 rates from 0.92 to 1.5 swing the arm into a pose with a near-vertical link,
 where ``S`` is small enough for that eta, and the run settles there. 0.82 sits
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Params
+from armsim.core.params import Params
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Preset:
     params : Params
         The run.
     expect : str or None
-        The status ``solve(params)`` ends with (see :mod:`armsim.solvers`), or
+        The status ``solve(params)`` ends with (see :mod:`armsim.core.run`), or
         None when the preset makes no claim.
     """
 

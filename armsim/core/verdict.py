@@ -2,10 +2,10 @@
 
 Near a pose, one epoch of the delta rule multiplies the residual ``goal - Y_n``
 by about ``1 - eta * S`` with ``S = sum(L_i^2 cos^2 w_i)``
-(:func:`armsim.kinematics.curvature`), and so the error by ``(1 - eta * S)**2``.
+(:func:`armsim.core.kinematics.curvature`), and so the error by ``(1 - eta * S)**2``.
 This module owns turning that number into a verdict a class can read, with a
 colour for the window. It is a local, first-order statement about one pose: a
-run can wander to poses where ``S`` differs (see :mod:`armsim.presets`).
+run can wander to poses where ``S`` differs (see :mod:`armsim.core.lessons`).
 
 Verdict boundaries (compared as ``eta`` against ``1/S`` and ``2/S``, the
 numbers the meter shows, so a verdict never contradicts its own sentence)
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import curvature
-from .model import ParamError
+from armsim.core.kinematics import curvature
+from armsim.core.params import ParamError
 
 KINDS = ("slow", "good", "oscillating", "diverging")
 #: ``eta * S`` below this is "slow": the residual shrinks by less than 10% per epoch.

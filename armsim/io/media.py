@@ -1,7 +1,7 @@
 """What a figure or video export may be asked for, and which pose each video frame shows. Qt-free.
 
 This module owns the rules of ``armsim render`` and of
-:func:`armsim.gui.video.export_video` / :func:`armsim.gui.figure.export_figure`:
+:func:`armsim.render.video.export_video` / :func:`armsim.render.figure.export_figure`:
 the formats, the limits on size, frame rate, frames per epoch and hold, and the
 frame schedule (how many frames, and the angles of each). It imports neither
 Qt nor an encoder, so the command line checks its flags before it solves and
@@ -167,7 +167,7 @@ def pose_at(angles: np.ndarray, i: int, frames_per_epoch: int) -> tuple[np.ndarr
     Parameters
     ----------
     angles : ndarray, shape (E + 1, n)
-        A run's angles per epoch (:attr:`armsim.solvers.Result.angles`).
+        A run's angles per epoch (:attr:`armsim.core.run.Result.angles`).
     i : int
         Frame index, 0 to ``K * E``.
     frames_per_epoch : int

@@ -1,10 +1,10 @@
 """One picture of a run at a fixed pixel size, and the PNG and SVG figure exports.
 
 This module owns :class:`RunFigure`, the composition every export draws: a
-title line, the arm canvas (:class:`~armsim.gui.arm_view.ArmView`) on the left
-and the error curve (:class:`~armsim.gui.error_plot.ErrorPlot`) on the right,
+title line, the arm canvas (:class:`~armsim.render.arm_plot.ArmView`) on the left
+and the error curve (:class:`~armsim.render.error_plot.ErrorPlot`) on the right,
 with fonts, lines and joints scaled to the pixel size so a 1080p video frame
-reads from the back of a classroom. Video frames (:mod:`armsim.gui.video`)
+reads from the back of a classroom. Video frames (:mod:`armsim.render.video`)
 are drawn by the same class, so a PNG of epoch ``j`` is pixel for pixel the
 video's frame of epoch ``j``.
 
@@ -51,13 +51,14 @@ from PySide6.QtWidgets import (QApplication, QGraphicsItem, QGraphicsSimpleTextI
                                QGraphicsView, QGraphicsWidget, QHBoxLayout, QLabel, QStyle,
                                QStyleOptionGraphicsItem, QVBoxLayout, QWidget)
 
-from ..atomic import atomic_write
-from ..kinematics import forward
-from ..media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
-from ..solvers import Result
-from .arm_view import TRAIL_LENGTH, ArmView
-from .error_plot import LOG_FLOOR, ErrorPlot
-from .style import LIGHT, Theme
+from armsim.io.atomic import atomic_write
+from armsim.core.kinematics import forward
+from armsim.io.media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
+from armsim.core.run import Result
+from armsim.render.arm_plot import TRAIL_LENGTH, ArmView
+from armsim.render.error_plot import LOG_FLOOR, ErrorPlot
+from armsim.render.qt_app import make_app
+from armsim.render.theme import LIGHT, Theme
 
 REFERENCE_SIZE = (1920, 1080)      # the size the sizes below are chosen for; others scale with the smaller ratio
 # At 1080p: a 28 px axis font is legible on a projector from the back row, and a 6 px line
@@ -72,8 +73,7 @@ STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "unreachable":
 
 
 def ensure_app() -> QApplication:
-    """The QApplication, configured as the window configures it (:func:`armsim.gui.app.make_app`)."""
-    from .app import make_app       # app imports the window; only needed when no application exists yet
+    """The QApplication, configured as the window configures it (:func:`armsim.render.qt_app.make_app`)."""
     return QApplication.instance() or make_app()
 
 

@@ -1,7 +1,7 @@
 """Scenario files: every parameter of a run, plus the window's view settings, as TOML.
 
 A scenario has ``format = "armsim-scenario"``, ``version = 1``, a ``[params]``
-table with every field of :class:`~armsim.model.Params` (``lengths`` and
+table with every field of :class:`~armsim.core.params.Params` (``lengths`` and
 ``target`` may be left out) and an optional ``[view]`` table of GUI-only
 settings (``speed``, ``name``, ``note``). This module owns reading and writing
 them. :func:`load` treats a file as hostile: it checks the size before reading,
@@ -22,8 +22,8 @@ from typing import Any
 
 import tomli_w
 
-from .atomic import atomic_write
-from .model import MAX_MAGNITUDE, Params, ParamError
+from armsim.io.atomic import atomic_write
+from armsim.core.params import MAX_MAGNITUDE, Params, ParamError
 
 FORMAT = "armsim-scenario"
 VERSION = 1
@@ -245,12 +245,12 @@ def load(path: str | os.PathLike) -> Scenario:
 def dumps(params: Params, view: dict | None = None) -> str:
     """The TOML text :func:`save` writes (validated: :func:`parse` reads it back exactly)."""
     if not isinstance(params, Params):
-        raise TypeError(f"params must be armsim.model.Params, got {type(params).__name__}")
+        raise TypeError(f"params must be armsim.core.params.Params, got {type(params).__name__}")
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "params": params.to_dict()}
     view = check_view(view)
     if view:
         doc["view"] = view
-    return "# armsim scenario: edit the values; see armsim.model.Params for what each means\n" + tomli_w.dumps(doc)
+    return "# armsim scenario: edit the values; see armsim.core.params.Params for what each means\n" + tomli_w.dumps(doc)
 
 
 def save(path: str | os.PathLike, params: Params, view: dict | None = None) -> str | os.PathLike:

@@ -13,8 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .live_plot import LivePlot
-from .style import LIGHT, Theme, style_axes
+from armsim.render.live_plot import LivePlot
+from armsim.render.theme import LIGHT, Theme, style_axes
 
 # Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
 LOG_FLOOR = 1e-300

@@ -13,10 +13,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ..kinematics import forward
-from ..model import Params
-from .live_plot import LivePlot
-from .style import LIGHT, Theme, style_axes
+from armsim.core.kinematics import forward
+from armsim.core.params import Params
+from armsim.render.live_plot import LivePlot
+from armsim.render.theme import LIGHT, Theme, style_axes
 
 TRAIL_LENGTH = 16
 TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import error
-from .model import ParamError
+from armsim.core.kinematics import error
+from armsim.core.params import ParamError
 
 MAX_GRID = 4096     # n x n float64 cells: 4096^2 is 134 MB, already more pixels than any map needs
 TWO_PI = 2.0 * math.pi

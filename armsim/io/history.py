@@ -4,13 +4,13 @@ This module owns the export layout. One row (or JSON object) per epoch
 ``j = 0 .. epochs_run``: the rate and error, every joint's angle and position
 after ``j`` updates, and the chain-rule gradient of the update that produced
 epoch ``j`` (empty for epoch 0, which is the start pose). The numbers are the
-core's own: they equal :meth:`armsim.solvers.Result.epoch` bit for bit, written
+core's own: they equal :meth:`armsim.core.run.Result.epoch` bit for bit, written
 with ``repr`` so they read back exactly. A value that is not finite is written
 as an empty cell / ``null``, so every number in a file is finite.
 
-The history is rebuilt from :class:`~armsim.solvers.Result` arrays in blocks,
+The history is rebuilt from :class:`~armsim.core.run.Result` arrays in blocks,
 vectorised over epochs, and streamed to disk through
-:func:`armsim.atomic.atomic_open`, so a 200,000-epoch run needs neither a
+:func:`armsim.io.atomic.atomic_open`, so a 200,000-epoch run needs neither a
 Python object per epoch at once nor one giant string. Qt-free.
 """
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Iterator
 
 import numpy as np
 
-from .atomic import atomic_open
-from .kinematics import chain, gradient, lateral
-from .solvers import Result
+from armsim.io.atomic import atomic_open
+from armsim.core.kinematics import chain, gradient, lateral
+from armsim.core.run import Result
 
 FORMAT = "armsim-history"
 VERSION = 1

@@ -1,7 +1,7 @@
-"""Videos of a run: every frame drawn by :class:`~armsim.gui.figure.RunFigure`, encoded to GIF or MP4.
+"""Videos of a run: every frame drawn by :class:`~armsim.render.figure.RunFigure`, encoded to GIF or MP4.
 
 This module owns the encoding. The frames and their count come from
-:mod:`armsim.media` (``K * epochs_run + 1`` animated frames, in-between poses
+:mod:`armsim.io.media` (``K * epochs_run + 1`` animated frames, in-between poses
 interpolated, then ``round(fps * hold)`` copies of the last); :func:`iter_frames`
 yields them as RGB arrays, and :func:`export_video` draws the very same frames and
 feeds them to
@@ -17,13 +17,13 @@ feeds them to
           video, :class:`Palette`), looping forever. GIF delays are in
           1/100 s, so each frame's delay is 30 or 40 ms at 30 fps such that
           frame ``i`` starts within 5 ms of ``i / fps``
-          (:func:`armsim.media.gif_delays_ms`). Pillow stores a run of
+          (:func:`armsim.io.media.gif_delays_ms`). Pillow stores a run of
           identical frames once with their delays added, so the hold is the
           last frame's longer delay: a decoder sees ``K * epochs_run + 1``
           frames, playing exactly as long as ``K * epochs_run + 1 + held``.
 
 The file is written under a temporary name in the destination's directory and
-renamed over the destination only when complete (:func:`armsim.atomic.atomic_path`),
+renamed over the destination only when complete (:func:`armsim.io.atomic.atomic_path`),
 so a failure or a cancel never leaves a partial video.
 
 Speed (``benchmarks/bench_video.py``; 2 cores): a 10 s 1080p MP4 at 30 fps is
@@ -45,12 +45,12 @@ from typing import Callable, Iterator, NamedTuple
 import numpy as np
 from PySide6.QtGui import QImage
 
-from ..atomic import atomic_path
-from ..media import (DEFAULT_SIZE, check_gif_memory, check_total_frames, check_video, gif_delays_ms, pose_at,
+from armsim.io.atomic import atomic_path
+from armsim.io.media import (DEFAULT_SIZE, check_gif_memory, check_total_frames, check_video, gif_delays_ms, pose_at,
                      schedule)
-from ..solvers import Result
-from .figure import RunFigure, ensure_app, rgb_array
-from .style import LIGHT, Theme
+from armsim.core.run import Result
+from armsim.render.figure import RunFigure, ensure_app, rgb_array
+from armsim.render.theme import LIGHT, Theme
 
 # imageio-ffmpeg turns quality q into x264 -crf int((1 - q/10) * 51). Its default, 5 (crf 25), visibly
 # smears the faint trail lines of a 1080p frame; 6.5 (crf 17) keeps them clean.
@@ -102,7 +102,7 @@ def iter_frames(result: Result, *, size: tuple[int, int] = DEFAULT_SIZE, frames_
     held : int
         Copies of the last frame appended (the same array object, repeated).
     theme, log_error
-        As for :class:`~armsim.gui.figure.RunFigure`.
+        As for :class:`~armsim.render.figure.RunFigure`.
     figure : RunFigure, optional
         Draw with this figure (its size and theme win) instead of a new one.
 
@@ -154,7 +154,7 @@ def export_video(result: Result, path: str | os.PathLike, *, size: tuple[int, in
         Polled before each frame; when it returns true the export stops, the
         partial file is removed and :class:`Cancelled` is raised.
     theme, log_error
-        As for :class:`~armsim.gui.figure.RunFigure`.
+        As for :class:`~armsim.render.figure.RunFigure`.
 
     Returns
     -------
@@ -306,7 +306,7 @@ class _GifWriter:
     """Collects the animated frames; on close maps them all to one palette and writes the GIF with Pillow.
 
     Pillow writes a GIF from all of its frames at once, so they wait in memory
-    (bounded by :data:`armsim.media.MAX_GIF_PIXELS`). The held copies of the
+    (bounded by :data:`armsim.io.media.MAX_GIF_PIXELS`). The held copies of the
     last frame are not stored: Pillow would merge them into one frame anyway,
     so the last frame's delay is lengthened by the hold instead (the same file).
     """

@@ -265,7 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 load(args.scenario)          # checked here, Qt-free, so a bad file exits 2 before any window
             except ScenarioError as e:
                 args.parser.error(f"argument --scenario: {e}")
-        from armsim.gui.app import main as gui_main     # Qt is imported here and only here
+        from armsim.gui.state import window_problem     # Qt is imported here and only here
+        if params is not None and window_problem(params):
+            args.parser.error(f"argument --angles: {window_problem(params).rule}")
+        from armsim.gui.app import main as gui_main
         return gui_main(params, run=getattr(args, "run", False), scenario=getattr(args, "scenario", None))
     except BrokenPipeError:          # `armsim solve | head`: the reader left; not our error
         sys.stderr.close()

@@ -1,14 +1,21 @@
-"""The window's actions, toolbar and menus, in one place: what exists, its shortcut and its tooltip.
+"""The window's actions, toolbar and menus in one object: what exists, its shortcut and its tooltip.
 
-:func:`build_menus` creates them on a :class:`~armsim.gui.main_window.MainWindow`
-and stores the actions the window uses later as its attributes (``run_action``,
-``step_action``, ``log_action``, ``presentation_action``, ...).
+:class:`Actions` creates every QAction of a
+:class:`~armsim.gui.main_window.MainWindow` and keeps them as its own
+attributes (``run``, ``step``, ``log``, ``presentation``, ...); nothing is
+written onto the window. Each action calls a command of the window or of the
+file actions (:mod:`armsim.gui.files`).
+
+Single-key shortcuts (Space, Right, S, P, R, L) belong to the window, not to
+whatever has focus: a focused input (an entry, a slider, a check box, a list)
+keeps the keys it uses itself, and the run keys work everywhere else.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QToolBar
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
+                               QComboBox, QLineEdit, QMessageBox, QToolBar, QWidget)
 
 from armsim.core.lessons import PRESETS
 from armsim.gui import files
@@ -16,70 +23,107 @@ from armsim.gui import files
 SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nR: reset\nP: pause / resume\n"
              "L: log-scale error\nF11: presentation mode (Esc leaves)\nCtrl+O / Ctrl+S: open / save a scenario\n"
              "Ctrl+Q: quit")
+#: The window's shortcuts that are plain keys: a focused input may want them for itself.
+PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L}
+ARROWS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down}
 
 
-def build_menus(window) -> None:
-    """Create the actions, the run toolbar and the menu bar of ``window``."""
-    def action(text, keys, tip, slot):
-        a = QAction(text, window)
-        a.setShortcuts([QKeySequence(k) for k in keys])
-        a.setToolTip(f"{tip} ({' or '.join(keys)})")
-        a.triggered.connect(slot)
-        window.addAction(a)
-        return a
+def _uses_key(widget: QWidget | None, key: int) -> bool:
+    """True when the focused ``widget`` would use the plain ``key`` itself."""
+    if key not in PLAIN_KEYS:
+        return False
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView)):
+        return True                                 # typing, and choosing from a list by letter or arrow
+    if isinstance(widget, QAbstractSlider):
+        return key in ARROWS
+    if isinstance(widget, QAbstractButton):        # buttons and check boxes: Space presses them
+        return key == Qt.Key_Space
+    return False
 
-    window.run_action = action("Run", [], "run from the start pose (or resume a paused run)", window.run_or_resume)
-    window.toggle_action = action("Run / pause / resume", ["Space"], "run, pause or resume", window.run_or_pause)
-    window.pause_action = action("Pause", ["P"], "pause or resume the run", window.pause_or_resume)
-    window.step_action = action("Step", ["Right", "S"], "exactly one epoch", window.step)
-    window.reset_action = action("Reset", ["R"], "stop and go back to the start pose", window.reset)
-    window.log_action = QAction("Log-scale error", window, checkable=True)
-    window.log_action.setShortcut(QKeySequence("L"))
-    window.log_action.setToolTip("show the error on a logarithmic axis (L)")
-    window.log_action.toggled.connect(window.error_plot.set_log)
-    bar = QToolBar("Run")
-    bar.setObjectName("runbar")
-    bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-    for a in (window.run_action, window.pause_action, window.step_action, window.reset_action, window.log_action):
-        bar.addAction(a)
-    window.addToolBar(Qt.TopToolBarArea, bar)
-    window.toolbar = bar
-    menu = window.menuBar()
-    file_menu = menu.addMenu("&File")
-    file_menu.addAction("Open scenario…", QKeySequence.Open, lambda: files.open_scenario(window))
-    recent = file_menu.addMenu("Open recent")
-    recent.aboutToShow.connect(lambda: files.fill_recent_menu(window, recent))
-    file_menu.addAction("Save scenario as…", QKeySequence.Save, lambda: files.save_scenario(window))
-    export_menu = file_menu.addMenu("Export")
-    for label in files.EXPORTS:
-        export_menu.addAction(label, lambda lab=label: files.export(window, lab))
-    file_menu.addSeparator()
-    quit_action = file_menu.addAction("Quit")
-    quit_action.setShortcut(QKeySequence.Quit)
-    quit_action.triggered.connect(window.close)
-    run_menu = menu.addMenu("&Run")
-    for a in (window.run_action, window.pause_action, window.toggle_action, window.step_action, window.reset_action):
-        run_menu.addAction(a)
-    lessons_menu = menu.addMenu("&Lessons")
-    for preset in PRESETS:
-        a = lessons_menu.addAction(preset.name)
-        a.setToolTip(preset.description)
-        a.triggered.connect(lambda _checked=False, p=preset: window.load_preset(p))
-    lessons_menu.setToolTipsVisible(True)
-    view_menu = menu.addMenu("&View")
-    window.presentation_action = QAction("Presentation mode", window, checkable=True)
-    window.presentation_action.setShortcut(QKeySequence("F11"))
-    window.presentation_action.setToolTip("full screen, large text, thick lines, only the arm and the curve (F11)")
-    window.presentation_action.toggled.connect(window.set_presentation)
-    window.addAction(window.presentation_action)
-    window.colour_safe_action = QAction("Colour-blind-safe colours", window, checkable=True)
-    window.colour_safe_action.toggled.connect(lambda _on: window._apply_theme())
-    view_menu.addAction(window.presentation_action)
-    view_menu.addAction(window.colour_safe_action)
-    view_menu.addAction(window.log_action)
-    view_menu.addAction(window.dock.toggleViewAction())
-    for dock in (window.inspector_dock, window.compare_dock, window.landscape_dock):
-        view_menu.addAction(dock.toggleViewAction())
-    help_menu = menu.addMenu("&Help")
-    help_menu.addAction("Keyboard shortcuts", lambda: QMessageBox.information(window, "Keyboard shortcuts", SHORTCUTS))
 
+class _FocusKeys(QObject):
+    """Lets a focused input keep a plain key that is also a window shortcut (Qt's ShortcutOverride)."""
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.ShortcutOverride and event.modifiers() in (Qt.NoModifier, Qt.KeypadModifier) \
+                and _uses_key(obj, event.key()):
+            event.accept()          # the key goes to the widget, not to the shortcut
+        return False
+
+
+class Actions:
+    """Every action of ``window``, its run toolbar and its menu bar."""
+
+    def __init__(self, window):
+        self.window = w = window
+
+        def action(text, keys, tip, slot, checkable=False):
+            a = QAction(text, w, checkable=checkable)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setToolTip(f"{tip} ({' or '.join(keys)})" if keys else tip)
+            (a.toggled if checkable else a.triggered).connect(slot)
+            w.addAction(a)
+            return a
+
+        self.run = action("Run", [], "run from the start pose (or resume a paused run)", w.run_or_resume)
+        self.toggle = action("Run / pause / resume", ["Space"], "run, pause or resume", w.run_or_pause)
+        self.pause = action("Pause", ["P"], "pause or resume the run", w.pause_or_resume)
+        self.step = action("Step", ["Right", "S"], "exactly one epoch", w.step)
+        self.reset = action("Reset", ["R"], "stop and go back to the start pose", w.reset)
+        self.log = action("Log-scale error", ["L"], "show the error on a logarithmic axis", w.error_plot.set_log,
+                          checkable=True)
+        self.presentation = action("Presentation mode", ["F11"],
+                                   "full screen, large text, thick lines, only the arm and the curve",
+                                   w.set_presentation, checkable=True)
+        self.colour_safe = action("Colour-blind-safe colours", [], "orange dashed start, blue solid final",
+                                  lambda _on: w.apply_theme(), checkable=True)
+        self._focus_keys = _FocusKeys(w)          # removed from the application with the window
+        QApplication.instance().installEventFilter(self._focus_keys)
+
+        bar = QToolBar("Run")
+        bar.setObjectName("runbar")
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for a in (self.run, self.pause, self.step, self.reset, self.log):
+            bar.addAction(a)
+        w.addToolBar(Qt.TopToolBarArea, bar)
+        self.toolbar = bar
+
+        menu = w.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open = file_menu.addAction("Open scenario…", QKeySequence.Open, lambda: files.open_scenario(w))
+        self.recent = file_menu.addMenu("Open recent")
+        self.recent.aboutToShow.connect(lambda: files.fill_recent_menu(w, self.recent))
+        self.save = file_menu.addAction("Save scenario as…", QKeySequence.Save, lambda: files.save_scenario(w))
+        export_menu = file_menu.addMenu("Export")
+        self.exports = {label: export_menu.addAction(label, lambda lab=label: files.export(w, lab))
+                        for label in files.EXPORTS}
+        file_menu.addSeparator()
+        self.quit = file_menu.addAction("Quit")
+        self.quit.setShortcut(QKeySequence.Quit)
+        self.quit.triggered.connect(w.close)
+        run_menu = menu.addMenu("&Run")
+        for a in (self.run, self.pause, self.toggle, self.step, self.reset):
+            run_menu.addAction(a)
+        lessons_menu = menu.addMenu("&Lessons")
+        self.lessons = []
+        for preset in PRESETS:
+            a = lessons_menu.addAction(preset.name)
+            a.setToolTip(preset.description)
+            a.triggered.connect(lambda _checked=False, p=preset: w.load_preset(p))
+            self.lessons.append(a)
+        lessons_menu.setToolTipsVisible(True)
+        view_menu = menu.addMenu("&View")
+        for a in (self.presentation, self.colour_safe, self.log, w.dock.toggleViewAction(),
+                  *(d.toggleViewAction() for d in w.docks.docks)):
+            view_menu.addAction(a)
+        help_menu = menu.addMenu("&Help")
+        self.shortcuts = help_menu.addAction(
+            "Keyboard shortcuts", lambda: QMessageBox.information(w, "Keyboard shortcuts", SHORTCUTS))
+        self.update_enabled()
+
+    def update_enabled(self) -> None:
+        """Enable and name the run actions for the run's state."""
+        state = self.window.state.run_state
+        self.pause.setText("Resume" if state == "paused" else "Pause")
+        self.pause.setEnabled(state != "idle")
+        self.run.setEnabled(state != "running")

@@ -11,7 +11,7 @@ def main(params: Params | None = None, *, run: bool = False, scenario: str | Non
     """Open the window; with ``run`` the run starts at once. Returns the exit status."""
     app = make_app()
     window = MainWindow(params if params is not None else settings.last_params())
-    app.aboutToQuit.connect(window.controller.stop)
+    app.aboutToQuit.connect(window.close)           # Ctrl-C or a session ending: stop every thread first
     window.show()
     if scenario is not None:
         files.open_scenario(window, scenario)

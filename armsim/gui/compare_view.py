@@ -2,26 +2,26 @@
 
 This module owns the tab's controls and messages. Which runs make up a sweep,
 and their labels, are :mod:`armsim.core.sweeps`'s; the drawing is
-:class:`~armsim.gui.run_overlay.RunOverlay`'s; the thread that computes a
-sweep is :class:`~armsim.gui.sweep.SweepRunner`'s, so a sweep of long runs
-never freezes the window. Results arrive by signal in the GUI thread.
+:class:`~armsim.gui.run_overlay.RunOverlay`'s; a sweep is computed as a job
+of the window's :class:`~armsim.gui.jobs.Jobs`, so a sweep of long runs never
+freezes the window. Results arrive by signal in the GUI thread.
 
 The window feeds it with :meth:`CompareView.set_params` (every setup change,
-eta included: "Starts" uses the current eta) and
-:meth:`CompareView.set_last_result` (each finished run), and calls
-:meth:`CompareView.stop` from its ``closeEvent``.
+eta included: "Starts" and the "(current)" eta of "Etas" follow it) and
+:meth:`CompareView.set_last_result` (each finished run); closing the window
+stops a sweep with every other job.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from armsim.core.sweeps import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, start_plan
+from armsim.core.sweeps import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, run_plan, start_plan
 from armsim.core.params import Params, ParamError
 from armsim.core.run import Result
 from armsim.gui.run_overlay import MAX_RUNS, RunOverlay
 from armsim.render.theme import LIGHT, Theme
-from armsim.gui.sweep import SweepRunner
+from armsim.gui.jobs import Job, JobContext, Jobs
 
 HINT = "Compare runs of the current setup: pick a sweep above."
 FIX_SETUP = "Fix the setup first: the sweeps start from it."
@@ -44,17 +44,13 @@ class CompareView(QWidget):
     busyChanged = Signal(bool)
     sweepFinished = Signal(int)
 
-    def __init__(self, parent=None, theme: Theme = LIGHT):
+    def __init__(self, jobs: Jobs, parent=None, theme: Theme = LIGHT):
         super().__init__(parent)
         self.params: Params | None = None
         self.last_result: Result | None = None
         self.overlay = RunOverlay(theme=theme)
-        self.runner = SweepRunner(self)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.finished.connect(self._on_done)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.busyChanged.connect(self._set_busy)
-        self.runner.busyChanged.connect(self.busyChanged)
+        self.jobs = jobs
+        self._job: Job | None = None
 
         self.buttons = {}
         row = QHBoxLayout()
@@ -169,7 +165,12 @@ class CompareView(QWidget):
             return
         self.progress.setRange(0, len(plan))
         self.progress.setValue(0)
-        self.runner.start(plan)
+        self._job = job = self.jobs.start("sweep", _solve_plan, plan)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+        self._set_busy(True)
+        self.busyChanged.emit(True)
         self._say(f"Computing {len(plan)} runs ({what})...")
 
     def stop(self) -> None:
@@ -178,28 +179,36 @@ class CompareView(QWidget):
         Prompt (the solver checks the stop flag every few hundred epochs) and safe
         at any time; the window calls it from ``closeEvent``.
         """
-        if self.runner.busy:
-            self.runner.stop()
+        if self._job is not None:
+            self._job.stop()
+            self._ended()
             self._say("Sweep cancelled.")
 
     @property
     def busy(self) -> bool:
         """True while a sweep is being computed."""
-        return self.runner.busy
+        return self._job is not None
 
     # -- from the sweep thread, via the runner (GUI thread) ------------------------------
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setValue(done)
 
+    def _ended(self) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.busyChanged.emit(False)
+
     @Slot(object)
     def _on_done(self, runs) -> None:
+        self._ended()
         self.overlay.add_runs(runs)
         self._say(f"Added {len(runs)} runs; each curve's colour and line style match its final pose.")
         self.sweepFinished.emit(len(runs))
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self._ended()
         self._say(f"The sweep failed: {message}", error=True)
 
     @Slot(bool)
@@ -215,3 +224,8 @@ class CompareView(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {ERROR_COLOUR if error else self.theme.foreground};")
         self.message.setText(text)
+
+
+def _solve_plan(ctx: JobContext, plan):
+    """The sweep job: every run of ``plan`` (None when stopped), reporting progress run by run."""
+    return run_plan(plan, ctx.stop_event, ctx.progress)

@@ -1,10 +1,11 @@
-"""The window's bottom tabs: the chain-rule inspector, Compare runs and the Error landscape.
+"""The window's bottom docks: the chain-rule inspector, Compare runs and the Error landscape.
 
-They follow the window's setup and run. Compare and Landscape are built the
-first time they show (:class:`~armsim.gui.lazy_dock.LazyDock`). A tab behind
-another is not refreshed frame by frame (a dock tabbed behind another still
-counts as visible to Qt); it catches up with the epoch on screen when it comes
-to the front.
+:class:`BottomDocks` creates the three docks and keeps their views in step
+with the window's :class:`~armsim.gui.state.AppState` and its run. Compare
+and Landscape are built the first time they show
+(:class:`~armsim.gui.lazy_dock.LazyDock`). A tab behind another is not
+refreshed frame by frame (a dock tabbed behind another still counts as visible
+to Qt); it catches up with the epoch on screen when it comes to the front.
 """
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from armsim.render.live_plot import on_screen
 SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48}   # of the window's height, when the tab shows
 
 
-class RunTabs:
-    """Creates the three docks on ``window`` (a MainWindow) and keeps them in step with it."""
+class BottomDocks:
+    """The three bottom docks of ``window`` (a MainWindow) and what they show."""
 
     def __init__(self, window):
         self.window = w = window
+        self.state = window.state
         self.inspector = InspectorPanel()
         self.inspector_dock = QDockWidget("Chain rule", w)
         self.inspector_dock.setObjectName("inspector")
@@ -39,6 +41,7 @@ class RunTabs:
             dock.visibilityChanged.connect(lambda shown, d=dock: shown and QTimer.singleShot(
                 0, lambda: self._size(d)))                 # after the tab switch is laid out
         self.inspector_dock.visibilityChanged.connect(lambda shown: shown and self.inspect_shown())
+        self.state.resultChanged.connect(self._result_changed)
 
     @property
     def docks(self) -> tuple:
@@ -55,11 +58,10 @@ class RunTabs:
     # -- built on first show ------------------------------------------------------------------
     def _make_compare_view(self):
         from armsim.gui.compare_view import CompareView
-        w = self.window
-        view = CompareView(theme=w.theme())
-        view.set_params(w.params)
-        if w.last_result is not None:
-            view.set_last_result(w.last_result)
+        view = CompareView(self.window.jobs, theme=self.window.theme())
+        view.set_params(self.state.params)
+        if self.state.last_result is not None:
+            view.set_last_result(self.state.last_result)
         return view
 
     def _make_landscape_view(self):
@@ -69,9 +71,9 @@ class RunTabs:
         view.set_shown(dock.shown)
         dock.visibilityChanged.connect(view.set_shown)
         view.startAnglesPicked.connect(w.pick_start)
-        view.set_params(w.params)
-        if w.result is not None:
-            view.set_history(w.result.angles)
+        view.set_params(self.state.params)
+        if self.state.result is not None:
+            view.set_history(self.state.result.angles)
         self._mark_pose(view)
         dock.visibilityChanged.connect(lambda shown: shown and self._mark_pose(view))
         return view
@@ -79,11 +81,12 @@ class RunTabs:
     def _mark_pose(self, view) -> None:
         """The map's marker moves only while the map shows: raised during a run, it catches up."""
         w = self.window
-        if w.result is None and w.record_shown is not None:
+        if self.state.result is None and w.record_shown is not None:
             view.set_current(w.record_shown.angles)
 
     # -- following the window -------------------------------------------------------------------
-    def follow_params(self, params) -> None:
+    def follow_setup(self, params) -> None:
+        """The setup (eta included) changed: the views that start from it follow."""
         for view in self.built_views():
             view.set_params(params)
 
@@ -103,27 +106,22 @@ class RunTabs:
 
     def inspect_shown(self) -> None:
         """The chain-rule tab came to the front: it shows the epoch on screen."""
-        w = self.window
-        if w.params is None:                 # the setup is invalid: the table keeps what it had
-            return
-        if w.result is not None and w.result.epochs_run:
-            self.inspector.show_epoch(w.result.epoch(w.epoch_shown), w.params.goal)
-        elif w.controller.active and w.record_shown is not None and w.record_shown.delta is not None:
-            self.inspector.show_epoch(w.record_shown, w.params.goal)
-        elif not w.controller.active:
+        w, result = self.window, self.state.result
+        if result is not None and result.epochs_run:
+            self.inspector.show_epoch(result.epoch(w.epoch_shown), self.state.params.goal)
+        elif self.state.run_state != "idle" and w.record_shown is not None and w.record_shown.delta is not None:
+            self.inspector.show_epoch(w.record_shown, self.state.params.goal)
+        elif self.state.run_state == "idle":
             w.show_next_update()
 
     def finished(self, result) -> None:
         if self.landscape_dock.built:
             self.landscape_dock.view.set_history(result.angles)
-        if self.compare_dock.built:
+
+    def _result_changed(self, result) -> None:
+        if result is not None and self.compare_dock.built:
             self.compare_dock.view.set_last_result(result)
 
     def apply_theme(self, theme) -> None:
         for view in self.built_views():
             view.apply_theme(theme)
-
-    def stop(self) -> None:
-        """Stop a sweep in progress (the window is closing)."""
-        if self.compare_dock.built:
-            self.compare_dock.view.stop()

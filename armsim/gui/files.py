@@ -7,6 +7,8 @@ raises). Every file is written atomically by the core modules it calls.
 """
 from __future__ import annotations
 
+import html
+import math
 import os
 
 from PySide6.QtCore import QSettings, Qt
@@ -57,35 +59,33 @@ def open_scenario(window, path: str | None = None) -> bool:
     except scenario.ScenarioError as e:
         QMessageBox.warning(window, "Cannot open scenario", f"{e}\n\nThe current setup is unchanged.")
         return False
-    window.controls.set_params(loaded.params)            # one shapeChanged: the window resets once
+    if not window.set_setup(loaded.params):             # the window cannot show it: said, nothing changed
+        return False
     speed = loaded.view.get("speed")
     if speed is not None:
-        window.controls.set_speed(float("inf") if speed == "max" else float(speed))
+        window.state.set_speed(math.inf if speed == "max" else float(speed))
     remember(path)
     title = loaded.view.get("name") or os.path.basename(path)
-    window.say(f"Opened <b>{title}</b>. {loaded.view.get('note', '')}")
+    # Text from a file is shown as text, never as markup (an <img> in a note would load a local image).
+    window.say(f"Opened <b>{html.escape(str(title))}</b>. {html.escape(str(loaded.view.get('note', '')))}")
     return True
 
 
 def save_scenario(window) -> bool:
-    if window.params is None:
-        QMessageBox.warning(window, "Cannot save", "The current setup is not valid; nothing was saved.")
-        return False
     path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "scenario.toml", SCENARIO_FILTER)
     if not path:
         return False
     if not path.lower().endswith(".toml"):
         path += ".toml"
-    speed = window.controls.speed_value()
+    speed = window.state.speed
     from armsim.io import scenario
     try:
-        scenario.save(path, window.params.with_(eta=window.controls.eta),
-                      {"speed": "max" if speed == float("inf") else float(speed)})
+        scenario.save(path, window.state.params, {"speed": "max" if math.isinf(speed) else float(speed)})
     except (OSError, ValueError) as e:
         QMessageBox.warning(window, "Cannot save scenario", f"{path}: {e}\n\nNo file was changed.")
         return False
     remember(path)
-    window.say(f"Saved the setup to <b>{path}</b>.")
+    window.say(f"Saved the setup to <b>{html.escape(path)}</b>.")
     return True
 
 
@@ -110,7 +110,7 @@ EXPORTS = {   # label: (file filter, default name)
 
 def export(window, label: str, path: str | None = None) -> bool:
     """Export the last finished run in the format ``label`` names (asks for the path unless given)."""
-    result = window.result
+    result = window.state.result
     if result is None:
         QMessageBox.information(window, "Nothing to export", "Run the arm first: exports show a finished run.")
         return False
@@ -140,7 +140,7 @@ def export(window, label: str, path: str | None = None) -> bool:
     except (OSError, ValueError, OptionError) as e:
         QMessageBox.warning(window, "Export failed", f"{path}: {e}\n\nNo file was written.")
         return False
-    window.say(f"Exported <b>{path}</b>.")
+    window.say(f"Exported <b>{html.escape(path)}</b>.")
     return True
 
 
@@ -163,5 +163,5 @@ def _export_video(window, result, path, theme, log) -> bool:
         return False
     finally:
         progress.close()
-    window.say(f"Exported <b>{path}</b>: {info.frames} frames at {info.size[0]}x{info.size[1]}.")
+    window.say(f"Exported <b>{html.escape(path)}</b>: {info.frames} frames at {info.size[0]}x{info.size[1]}.")
     return True

@@ -1,30 +1,32 @@
-"""The main window: arm canvas and error curve side by side, controls in a dock, run buttons and readout.
+"""The main window: arm canvas and error curve side by side, controls in a dock, run toolbar and readout.
 
-It wires the control panel, the two plots and the run controller together and
-keeps one rule: the plots always show the start pose of the current setup and,
-if there is one, the run of exactly that setup. Changing the arm's shape
-during a run stops it and resets; changing eta does not (the run uses it from
-its next epoch).
+It builds the parts around one :class:`~armsim.gui.state.AppState` and keeps
+one rule: the plots show the start pose of the state's setup and, if there is
+one, the run of exactly that setup. A change to the setup (anything but eta)
+stops a run and resets; a change of eta does not (the run uses it from its next
+epoch), and everything that shows eta follows it. Frames of a run come from the
+:class:`~armsim.gui.runner.Runner`; the window tells it when each is painted.
 """
 from __future__ import annotations
 
 import time
 from itertools import islice
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from armsim.core.params import Params, ParamError
-from armsim.core.run import Result, iter_epochs, start_epoch
-from armsim.render.arm_plot import ArmView
-from armsim.gui.controls import ControlPanel
+from armsim.core.run import iter_epochs, start_epoch
 from armsim.gui import files, settings
+from armsim.gui.actions import Actions
+from armsim.gui.controls import ControlPanel
+from armsim.gui.docks import BottomDocks
+from armsim.gui.jobs import Jobs
+from armsim.gui.runner import Frame, Runner
+from armsim.gui.state import AppState
+from armsim.render.arm_plot import ArmView
 from armsim.render.error_plot import ErrorPlot
-from armsim.gui.actions import build_menus
-from armsim.gui.docks import RunTabs
 from armsim.render.theme import theme_for
-from armsim.gui.worker import Frame, RunController
-
 
 TEXT_INTERVAL = 0.2            # seconds between refreshes of the numbers in words while a run plays
 
@@ -33,10 +35,9 @@ class MainWindow(QMainWindow):
     def __init__(self, params: Params | None = None):
         super().__init__()
         self.setWindowTitle("armsim: gradient descent on an n-link arm")
-        self.controller = RunController(self)
-        self.result: Result | None = None
-        self.last_result: Result | None = None      # the last run that ended, kept across resets (Compare's "add")
-        self.params: Params | None = None
+        self.state = AppState(params or Params(), self)
+        self.jobs = Jobs(self)
+        self.runner = Runner(self.state, self.jobs, self)
         self.epoch_shown = 0
         self.record_shown = None        # the last frame's epoch record while a run plays
         self.frames_drawn = 0
@@ -47,8 +48,6 @@ class MainWindow(QMainWindow):
         self.error_plot = ErrorPlot()
         # While a run plays, the error curve and the text wait for zero-time timers: each then runs, and
         # repaints, after the events the frame queued (the arm's repaint, layouts) instead of among them.
-        # Qt works through queued events in one go, so a timer that falls due (input, animations, a
-        # test's clock) waits for one part of a frame, not for all of it.
         self._curve_timer, self._text_timer = QTimer(self), QTimer(self)
         for timer, slot in ((self._curve_timer, self.error_plot.redraw), (self._text_timer, self._refresh_text)):
             timer.setSingleShot(True)
@@ -69,7 +68,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.readout)
         self.setCentralWidget(centre)
 
-        self.controls = ControlPanel(params or Params())
+        self.controls = ControlPanel(self.state)
         self.dock = QDockWidget("Controls", self)
         self.dock.setObjectName("controls")
         scroll = QScrollArea()          # the panel scrolls rather than forcing a tall window (768 px laptops)
@@ -81,143 +80,162 @@ class MainWindow(QMainWindow):
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, self.dock)
 
-        self.tabs = RunTabs(self)           # chain rule, compare, landscape: the bottom docks (run_tabs.py)
-        self.inspector, self.inspector_dock = self.tabs.inspector, self.tabs.inspector_dock
-        self.compare_dock, self.landscape_dock = self.tabs.compare_dock, self.tabs.landscape_dock
-        build_menus(self)
+        self.docks = BottomDocks(self)      # chain rule, compare, landscape
+        self.actions = Actions(self)
         self.setAcceptDrops(True)
-        self.controls.shapeChanged.connect(self.reset)
-        self.controls.etaChanged.connect(self._eta_changed)
-        self.controls.speedChanged.connect(self.controller.set_speed)
-        self.controller.set_speed(self.controls.speed_value())
-        self.controller.frame.connect(self._on_frame)
+        self.state.setupChanged.connect(self._setup_changed)
+        self.state.etaChanged.connect(self._eta_changed)
+        self.state.runStateChanged.connect(self._run_state_changed)
+        self.state.resultChanged.connect(self._result_changed)
+        self.runner.frame.connect(self._on_frame)
+        self.runner.failed.connect(self._on_failed)
         for plot in self._live_plots():
             plot.painted.connect(self._painted)
-        self.controller.finished.connect(self._on_finished)
-        self.controller.failed.connect(self._on_failed)
-        self.controller.stateChanged.connect(self._state_changed)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
         settings.restore(self)
         self.reset()
 
     @property
+    def params(self) -> Params:
+        """The current setup (the state's)."""
+        return self.state.params
+
+    @property
     def compare_view(self):
         """The Compare tab's view (built now if it has not shown yet)."""
-        return self.compare_dock.view
+        return self.docks.compare_dock.view
 
     @property
     def landscape_view(self):
         """The Landscape tab's view (built now if it has not shown yet)."""
-        return self.landscape_dock.view
-
-    # -- actions ------------------------------------------------------------------------
-    def _update_actions(self, state: str | None = None) -> None:
-        state = state or self.controller.state
-        self.pause_action.setText("Resume" if state == "paused" else "Pause")
-        self.pause_action.setEnabled(state != "idle")
-        ok = self.params is not None
-        self.run_action.setEnabled(ok and state != "running")
-        self.toggle_action.setEnabled(ok)
-        self.step_action.setEnabled(ok)
+        return self.docks.landscape_dock.view
 
     # -- commands -----------------------------------------------------------------------
     def run_or_pause(self) -> None:
-        state = self.controller.state
+        state = self.state.run_state
         if state == "running":
-            self.controller.pause()
+            self.runner.pause()
         elif state == "paused":
-            self.controller.resume()
-        elif self.params is not None:
+            self.runner.resume()
+        else:
             self._start(paused=False)
 
     def run_or_resume(self) -> None:
-        if self.controller.state == "paused":
-            self.controller.resume()
-        elif self.controller.state == "idle" and self.params is not None:
+        if self.state.run_state == "paused":
+            self.runner.resume()
+        elif self.state.run_state == "idle":
             self._start(paused=False)
 
     def pause_or_resume(self) -> None:
-        if self.controller.state == "running":
-            self.controller.pause()
-        elif self.controller.state == "paused":
-            self.controller.resume()
+        if self.state.run_state == "running":
+            self.runner.pause()
+        elif self.state.run_state == "paused":
+            self.runner.resume()
 
     def step(self) -> None:
         """One epoch: from idle it starts a paused run; a running run pauses instead."""
-        state = self.controller.state
+        state = self.state.run_state
         if state == "paused":
-            self.controller.step()
+            self.runner.step()
         elif state == "running":
-            self.controller.pause()
-        elif self.params is not None:
-            if self.result is not None and self.result.status != "stopped":
-                self._clear_run()
+            self.runner.pause()
+        else:
             self._start(paused=True, steps=1)
 
     def reset(self) -> None:
         """Stop any run and show the start pose of the current setup."""
-        self.controller.stop()
-        try:
-            self.params = self.controls.params()
-        except ParamError as e:
-            self.params = None
-            self.tabs.follow_params(None)
-            self.say(f"<b>Cannot run:</b> {e.field}: {e.rule}")
-            self._update_actions()
-            return
-        self.arm_view.set_params(self.params)
+        self.runner.stop()
+        p = self.state.params
+        self.arm_view.set_params(p)
         self._clear_run()
-        self.tabs.follow_params(self.params)
+        self.docks.follow_setup(p)
         self.show_next_update()
-        self.say(f"Ready: {self.params.n_links} links, eta {self.params.eta:g}, {self.params.epochs} epochs. "
-                  "Press <b>Space</b> to run, <b>→</b> to step.")
-        self._update_actions()
+        self.say(f"Ready: {p.n_links} links, eta {p.eta:g}, {p.epochs} epochs. "
+                 "Press <b>Space</b> to run, <b>→</b> to step.")
+
+    def set_setup(self, params: Params, title: str = "") -> bool:
+        """Take a whole setup (a lesson, a file); the window resets to it. False, with a message, if refused."""
+        try:
+            self.state.set_params(params)
+        except ParamError as e:
+            QMessageBox.warning(self, "Cannot show this setup", f"{e}.\n\nThe current setup is unchanged.")
+            return False
+        self.reset()                    # also when the setup equals the current one: back to its start
+        return True
 
     def load_preset(self, preset) -> None:
         """Set up one of the post's scenarios (stops any run); its description goes in the readout."""
-        self.controls.set_params(preset.params)       # emits shapeChanged -> reset()
-        self.say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
+        if self.set_setup(preset.params):
+            self.say(f"<b>{preset.name}</b>: {preset.description} Press <b>Space</b> to run.")
 
     def pick_start(self, i: int, j: int, deg_i: float, deg_j: float) -> None:
-        """A click on the landscape sets those two start angles (the rows emit one shapeChanged each)."""
-        rows = self.controls.rows
-        if max(i, j) < len(rows):
-            rows[i].spin.setValue(deg_i)
-            rows[j].spin.setValue(deg_j)
+        """A click on the landscape sets those two start angles, as one change of the setup."""
+        angles = list(self.state.params.angles_deg)
+        if max(i, j) < len(angles):
+            angles[i], angles[j] = deg_i, deg_j
+            self.state.update(angles_deg=tuple(angles))
 
     def _clear_run(self) -> None:
-        self.result = None
+        self.state.set_result(None)
         self.epoch_shown, self.record_shown = 0, None
-        self.tabs.clear_run()
+        self.docks.clear_run()
         self.arm_view.clear_run()
-        self.error_plot.reset(self.params.epochs, start_epoch(self.params).error)
+        p = self.state.params
+        self.error_plot.reset(p.epochs, start_epoch(p).error)
 
     def _start(self, paused: bool, steps: int = 0) -> None:
-        self.params = self.params.with_(eta=self.controls.eta)
         self._clear_run()
-        self.controller.start(self.params, paused=paused, steps=steps)
+        self.runner.start(paused=paused, steps=steps)
 
+    # -- following the state --------------------------------------------------------------
+    @Slot(object)
+    def _setup_changed(self, _params) -> None:
+        self.reset()
+
+    @Slot(float)
     def _eta_changed(self, eta: float) -> None:
-        self.controller.eta = eta        # a running worker reads it before its next epoch
-        if self.params is not None and not self.controller.active:
-            self.params = self.params.with_(eta=eta)
-            self.tabs.follow_params(self.params)
-            if self.result is None:
-                self.show_next_update()
+        self.docks.follow_setup(self.state.params)
+        if self.state.run_state != "idle":
+            return                          # the run takes it from its next epoch; the meter at the next frame
+        if self.state.result is None:
+            self.show_next_update()         # the first update uses eta
+        else:
+            self._judge(self.state.result.angles[self.epoch_shown])
+
+    @Slot(str)
+    def _run_state_changed(self, state: str) -> None:
+        self.actions.update_enabled()
+        if state == "paused" and self.record_shown is not None:
+            self._show_text(self.record_shown)   # a pause may land between two text refreshes
+
+    @Slot(object)
+    def _result_changed(self, result) -> None:
+        if result is None:
+            return
+        self.error_plot.set_history(result.errors)
+        self.arm_view.show_pose(result.angles[-1])
+        self.epoch_shown = result.epochs_run
+        self.docks.finished(result)
+        if result.epochs_run:
+            self._show_pose_numbers(result.epoch(-1))
+        colour = "#b00020" if result.status == "diverged" else "#1b5e20"
+        self.say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
+                 f"error {result.errors[-1]:.6g}")
 
     # -- from the run -------------------------------------------------------------------
+    @Slot(object)
     def _on_frame(self, frame: Frame) -> None:
-        """Draw a frame from the worker; the worker waits until it is painted (see worker.py)."""
+        """Draw a frame from the worker; the worker waits until it is painted (runner.py)."""
         rec = frame.last
         self.error_plot.store(frame.first, frame.errors)
-        playing = self.controller.state == "running" and not rec.status
+        playing = self.state.run_state == "running" and not rec.status
         if playing:
             self._curve_timer.start()         # the curve in a turn of its own, after the arm's repaint
         else:
             self.error_plot.redraw()
         self.arm_view.show_pose(rec.angles, frame.trail)
-        self.tabs.show_pose(rec)
+        self.docks.show_pose(rec)
         self.frames_drawn += 1
         self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
@@ -225,92 +243,78 @@ class MainWindow(QMainWindow):
         if not playing:
             self._show_text(rec)
         elif time.monotonic() - self._text_at >= TEXT_INTERVAL and not self._text_timer.isActive():
-            self._text_timer.start()          # after the frame's repaint, as a turn of its own (see __init__)
+            self._text_timer.start()
         handle = self.windowHandle()
         shown = self.isVisible() and not self.isMinimized() and handle is not None and handle.isExposed()
         self._unpainted = {plot for plot in self._live_plots() if plot.on_screen()} if shown else set()
         if not self._unpainted:
-            self.controller.frame_drawn()     # nothing will be painted: do not hold the run up
+            self.runner.frame_drawn()         # nothing will be painted: do not hold the run up
 
     def _show_text(self, rec) -> None:
         """The readout, the eta meter and the chain-rule table, for the record ``rec`` of a run."""
         self._text_at = time.monotonic()
         self._show_pose_numbers(rec)
-        state = "paused" if self.controller.state == "paused" else "running"
+        state = "paused" if self.state.run_state == "paused" else "running"
         grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
         eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
-        self.say(f"<b>{state}</b> · epoch {rec.index} / {self.params.epochs} · error {rec.error:.6g}{grad}{eta}")
+        self.say(f"<b>{state}</b> · epoch {rec.index} / {self.state.params.epochs} · error {rec.error:.6g}{grad}{eta}")
 
     def _refresh_text(self) -> None:
-        if self.controller.state == "running" and self.record_shown is not None:     # not after the run ended
+        if self.state.run_state == "running" and self.record_shown is not None:     # not after the run ended
             self._show_text(self.record_shown)
-
-    def _state_changed(self, state: str) -> None:
-        self._update_actions(state)
-        if state == "paused" and self.record_shown is not None:
-            self._show_text(self.record_shown)   # a pause may land between two text refreshes
 
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
-        self.controls.meter.judge(self.controller.eta, rec.angles, self.params.lengths)
-        self.tabs.inspect(rec, self.params.goal)
+        self._judge(rec.angles)
+        self.docks.inspect(rec, self.state.params.goal)
+
+    def _judge(self, angles) -> None:
+        self.controls.meter.judge(self.state.eta, angles, self.state.params.lengths)
 
     def show_next_update(self) -> None:
         """Idle: the inspector shows the first update the run would make; the meter judges the start."""
-        first = next(islice(iter_epochs(self.params.with_(epochs=1, tol=0.0)), 1, None))
-        self.inspector.show_epoch(first, self.params.goal, next_update=True)
-        self.controls.meter.judge(self.params.eta, first.before, self.params.lengths)
+        p = self.state.params
+        first = next(islice(iter_epochs(p.with_(epochs=1, tol=0.0)), 1, None))
+        self.docks.inspector.show_epoch(first, p.goal, next_update=True)
+        self._judge(first.before)
 
     def _live_plots(self) -> tuple:
         """The plots every frame changes, so each repaints once per frame while it is on screen."""
         return self.arm_view, self.error_plot
 
+    @Slot(object)
     def _painted(self, plot) -> None:
         if plot in self._unpainted:
             self._unpainted.discard(plot)
             if not self._unpainted:
-                self.controller.frame_drawn()
+                self.runner.frame_drawn()
 
-    def _on_finished(self, result: Result) -> None:
-        self.result = self.last_result = result
-        self.error_plot.set_history(result.errors)
-        self.arm_view.show_pose(result.angles[-1])
-        self.epoch_shown = result.epochs_run
-        self.tabs.finished(result)
-        if result.epochs_run:
-            self._show_pose_numbers(result.epoch(-1))
-        colour = "#b00020" if result.status == "diverged" else "#1b5e20"
-        self.say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
-                  f"error {result.errors[-1]:.6g}")
-        self._update_actions()
-
+    @Slot(str)
     def _on_failed(self, message: str) -> None:
         self.say(f"<b style='color:#b00020'>The solver stopped with an internal error:</b> {message}")
-        self._update_actions()
 
     def say(self, html: str) -> None:
-        """Put a message in the readout under the plots."""
+        """Put a message in the readout under the plots (text from files must be escaped by the caller)."""
         self.readout.setText(html)
 
     # -- looks ----------------------------------------------------------------------------
     def theme(self):
-        """The look the menus choose: palette and presentation mode."""
-        return theme_for(self.colour_safe_action.isChecked(), self.presentation_action.isChecked())
+        """The look the View menu chooses: palette and presentation mode."""
+        return theme_for(self.actions.colour_safe.isChecked(), self.actions.presentation.isChecked())
 
-    def _apply_theme(self) -> None:
-        presenting = self.presentation_action.isChecked()
+    def apply_theme(self) -> None:
+        presenting = self.actions.presentation.isChecked()
         theme = self.theme()
         for view in (self.arm_view, self.error_plot):
             view.apply_theme(theme)
-        self.tabs.apply_theme(theme)
+        self.docks.apply_theme(theme)
         self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
-        self.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
+        self.actions.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
 
     def set_presentation(self, on: bool) -> None:
         """Full screen with large text and thick lines; the docks are hidden (View menu brings them back)."""
         if on:
-            self._docks_before = [d for d in (self.dock, self.inspector_dock, self.compare_dock, self.landscape_dock)
-                                  if d.isVisible()]
+            self._docks_before = [d for d in (self.dock, *self.docks.docks) if d.isVisible()]
             for d in self._docks_before:
                 d.hide()
             self._geometry_before = self.saveGeometry()
@@ -323,11 +327,11 @@ class MainWindow(QMainWindow):
             self.showNormal()
             if getattr(self, "_geometry_before", None) is not None:
                 self.restoreGeometry(self._geometry_before)
-        self._apply_theme()
+        self.apply_theme()
 
     def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key_Escape and self.presentation_action.isChecked():
-            self.presentation_action.setChecked(False)
+        if event.key() == Qt.Key_Escape and self.actions.presentation.isChecked():
+            self.actions.presentation.setChecked(False)
         else:
             super().keyPressEvent(event)
 
@@ -344,9 +348,9 @@ class MainWindow(QMainWindow):
 
     # -- lifetime -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
-        self.controller.stop()          # first: no thread may outlive the window
-        self.tabs.stop()
-        if self.presentation_action.isChecked():
-            self.presentation_action.setChecked(False)     # store the normal geometry, not full screen
+        self.runner.stop()              # first: no thread may outlive the window
+        self.jobs.stop_all()
+        if self.actions.presentation.isChecked():
+            self.actions.presentation.setChecked(False)     # store the normal geometry, not full screen
         settings.store(self)
         super().closeEvent(event)

@@ -34,9 +34,11 @@ def last_params() -> Params | None:
     if len(text) > scenario.MAX_BYTES:
         return None
     try:
-        return scenario.parse(text).params
+        params = scenario.parse(text).params
     except scenario.ScenarioError:
         return None
+    from armsim.gui.state import window_problem
+    return None if window_problem(params) else params
 
 
 def restore(window) -> None:
@@ -48,17 +50,16 @@ def restore(window) -> None:
     state = _bytes(s, "window_state")
     if state is not None:
         window.restoreState(state)
-    window.colour_safe_action.setChecked(_bool(s, "colour_safe", False))
-    window.log_action.setChecked(_bool(s, "log_error", False))
+    window.actions.colour_safe.setChecked(_bool(s, "colour_safe", False))
+    window.actions.log.setChecked(_bool(s, "log_error", False))
 
 
 def store(window) -> None:
     s = QSettings()
     s.setValue("geometry", window.saveGeometry())
     s.setValue("window_state", window.saveState())
-    s.setValue("colour_safe", window.colour_safe_action.isChecked())
-    s.setValue("log_error", window.log_action.isChecked())
-    if window.params is not None:
-        from armsim.io import scenario
-        s.setValue("last_setup", scenario.dumps(window.params.with_(eta=window.controls.eta)))
+    s.setValue("colour_safe", window.actions.colour_safe.isChecked())
+    s.setValue("log_error", window.actions.log.isChecked())
+    from armsim.io import scenario
+    s.setValue("last_setup", scenario.dumps(window.state.params))
     s.sync()

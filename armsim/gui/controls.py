@@ -61,16 +61,16 @@ class LinkRow:
         self.slider = QDoubleSlider(Qt.Horizontal)
         self.slider.setRange(-180.0, 180.0)
         self.slider.setToolTip(f"start angle of link {index + 1}, degrees from horizontal (shown modulo 360)")
-        self.angle = NumberEntry(step=1.0)
+        self.angle = NumberEntry(f"w{index + 1}", step=1.0)
         self.angle.setToolTip(f"exact start angle of link {index + 1} in degrees (any size)")
         self.angle.setMaximumWidth(130)
-        self.length = NumberEntry(step=0.1)
+        self.length = NumberEntry(f"L{index + 1}", step=0.1)
         self.length.setToolTip(f"length of link {index + 1} (greater than 0)")
         self.length.setMaximumWidth(90)
         self.slider.valueChanged.connect(qthrottled(lambda v: panel.angle_from_slider(index, v), DRAG_MS))
-        self.angle.committed.connect(lambda v: panel.change(self.angle, angles=(index, v)))
+        self.angle.committed.connect(lambda v: panel.change(self.angle, angle=(index, v)))
         self.angle.refused.connect(panel.say_problem)
-        self.length.committed.connect(lambda v: panel.change(self.length, lengths=(index, v)))
+        self.length.committed.connect(lambda v: panel.change(self.length, length=(index, v)))
         self.length.refused.connect(panel.say_problem)
 
     def widgets(self) -> tuple:
@@ -90,6 +90,7 @@ class ControlPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.rows: list[LinkRow] = []
+        self._stretch_row = 0
         outer = QVBoxLayout(self)
         self.problem = QLabel()
         self.problem.setTextFormat(Qt.PlainText)
@@ -102,7 +103,7 @@ class ControlPanel(QWidget):
         arm_layout = QVBoxLayout(arm_box)
         top = QHBoxLayout()
         top.addWidget(QLabel("links"))
-        self.links = NumberEntry(step=1, integer=True)
+        self.links = NumberEntry("links", step=1, integer=True)
         self.links.setToolTip(f"number of links, 1 to {WINDOW_MAX_LINKS} (press Enter)")
         self.links.setMaximumWidth(80)
         self.links.committed.connect(self._relink)
@@ -129,7 +130,7 @@ class ControlPanel(QWidget):
         self.eta_slider.setRange(math.log10(ETA_MIN), math.log10(ETA_MAX))
         self.eta_slider.setToolTip("learning rate eta, logarithmic from 0.0001 to 10")
         self.eta_slider.valueChanged.connect(qthrottled(self._eta_from_slider, DRAG_MS))
-        self.eta_entry = NumberEntry(step=0.01)
+        self.eta_entry = NumberEntry("eta", step=0.01)
         self.eta_entry.setMaximumWidth(110)
         self.eta_entry.setToolTip("exact learning rate: any number greater than 0 (e.g. 0.075 or 1e-3)")
         self.eta_entry.committed.connect(lambda v: self.change(self.eta_entry, eta=v))
@@ -140,12 +141,12 @@ class ControlPanel(QWidget):
         self.meter = EtaMeter()
         self.meter.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)    # its words never get cut
         form.addRow(self.meter)
-        self.epochs = NumberEntry(step=10, integer=True)
+        self.epochs = NumberEntry("epochs", step=10, integer=True)
         self.epochs.setToolTip("most updates to run")
         self.epochs.committed.connect(lambda v: self.change(self.epochs, epochs=v))
         self.epochs.refused.connect(self.say_problem)
         form.addRow("epochs", self.epochs)
-        self.tol = NumberEntry(step=0.0)
+        self.tol = NumberEntry("stop below", step=0.0)
         self.tol.setToolTip("stop early (converged) once the error is below this; 0 runs every epoch")
         self.tol.committed.connect(lambda v: self.change(self.tol, tol=v))
         self.tol.refused.connect(self.say_problem)
@@ -160,7 +161,7 @@ class ControlPanel(QWidget):
 
         goal_box = QGroupBox("Base and target")
         goal_form = QFormLayout(goal_box)
-        self.base = NumberEntry(step=0.1)
+        self.base = NumberEntry("base Y0", step=0.1)
         self.base.setToolTip("lateral position Y0 of the base")
         self.base.committed.connect(lambda v: self.change(self.base, base=v))
         self.base.refused.connect(self.say_problem)
@@ -168,7 +169,7 @@ class ControlPanel(QWidget):
         target_row = QHBoxLayout()
         self.target_is_base = QCheckBox("same as base")
         self.target_is_base.toggled.connect(self._target_toggled)
-        self.target = NumberEntry(step=0.1)
+        self.target = NumberEntry("target", step=0.1)
         self.target.setToolTip("where the end point should go")
         self.target.committed.connect(lambda v: self.change(self.target, target=v))
         self.target.refused.connect(self.say_problem)
@@ -199,24 +200,25 @@ class ControlPanel(QWidget):
     def change(self, widget, **changes) -> bool:
         """Write ``changes`` into the setup; on a refusal mark ``widget``, say why, and change nothing.
 
-        ``angles=(i, v)`` and ``lengths=(i, v)`` change one link's value.
+        ``angle=(i, v)`` and ``length=(i, v)`` change one link's value.
         """
         p = self.state.params
         fields = {}
         for key, value in changes.items():
-            if key in ("angles", "lengths"):
+            if key in ("angle", "length"):
                 i, v = value
-                values = list(p.angles_deg if key == "angles" else p.lengths)
+                values = list(p.angles_deg if key == "angle" else p.lengths)
                 values[i] = v
-                fields["angles_deg" if key == "angles" else "lengths"] = tuple(values)
+                fields["angles_deg" if key == "angle" else "lengths"] = tuple(values)
             else:
                 fields[key] = value
         try:
             self.state.update(**fields)
         except ParamError as e:
+            name = getattr(widget, "name", e.field)
             if hasattr(widget, "show_problem"):
                 widget.show_problem(e.rule)
-            self.say_problem(f"{e}; the setup is unchanged")
+            self.say_problem(f"{name}: {e.rule}; the setup is unchanged")
             self._reshow_choice(widget)
             return False
         if hasattr(widget, "clear_problem"):
@@ -234,7 +236,7 @@ class ControlPanel(QWidget):
             return                                     # a throttled call from a row since removed
         old = self.state.params.angles_deg[i]
         turns = round((old - wrap_degrees(old)) / 360.0)
-        self.change(self.rows[i].slider, angles=(i, round(position, 1) + 360.0 * turns))
+        self.change(self.rows[i].slider, angle=(i, round(position, 1) + 360.0 * turns))
 
     def _eta_from_slider(self, position: float) -> None:
         self.change(self.eta_slider, eta=slider_to_eta(position))
@@ -242,8 +244,9 @@ class ControlPanel(QWidget):
     def _relink(self, n: int) -> None:
         p = self.state.params
         if not 1 <= n <= WINDOW_MAX_LINKS:
-            self.links.show_problem(f"must be between 1 and {WINDOW_MAX_LINKS}, got {n:,}")
-            self.say_problem(f"links: must be between 1 and {WINDOW_MAX_LINKS}, got {n:,}; the setup is unchanged")
+            rule = f"must be between 1 and {WINDOW_MAX_LINKS}, got {n:,}"
+            self.links.show_problem(rule)
+            self.say_problem(f"links: {rule}; the setup is unchanged")
             return
         angles = list(p.angles_deg[:n]) + [p.angles_deg[-1]] * (n - p.n_links)
         lengths = list(p.lengths[:n]) + [p.lengths[-1]] * (n - p.n_links)
@@ -254,9 +257,11 @@ class ControlPanel(QWidget):
         self.change(self.target_is_base, target=None if same else p.goal)
 
     def _reshow_choice(self, widget) -> None:
-        """A refused choice in a combo box or check box goes back to what the state holds."""
-        if widget in (self.learner, self.target_is_base):
+        """A refused slider position, choice or check mark goes back to what the state holds
+        (a refused entry keeps what was typed instead, marked)."""
+        if not isinstance(widget, NumberEntry):
             self.show_setup(self.state.params)
+            self.show_eta(self.state.eta)
 
     # -- showing the state -----------------------------------------------------------------
     def show_setup(self, p: Params) -> None:
@@ -297,4 +302,6 @@ class ControlPanel(QWidget):
             for col, w in enumerate(row.widgets()):
                 self.grid.addWidget(w, i, col)
             self.rows.append(row)
+        self.grid.setRowStretch(self._stretch_row, 0)
+        self._stretch_row = n
         self.grid.setRowStretch(n, 1)                     # rows stay together at the top

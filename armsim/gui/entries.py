@@ -55,6 +55,8 @@ class NumberEntry(QLineEdit):
 
     Parameters
     ----------
+    name : str
+        What the entry holds, as messages call it ("eta", "w2", "links").
     step : float
         What Up and Down add or take away.
     integer : bool
@@ -65,15 +67,15 @@ class NumberEntry(QLineEdit):
     committed(object)
         Enter, focus out or a step produced a number different from the value shown.
     refused(str)
-        The text is not a number; the message (the entry is marked, its text kept).
+        The text is not a number; the message, naming the entry (which is marked, its text kept).
     """
 
     committed = Signal(object)
     refused = Signal(str)
 
-    def __init__(self, value: float = 0.0, *, step: float = 1.0, integer: bool = False, parent=None):
+    def __init__(self, name: str, value: float = 0.0, *, step: float = 1.0, integer: bool = False, parent=None):
         super().__init__(parent)
-        self.step, self.integer = step, integer
+        self.name, self.step, self.integer = name, step, integer
         self._value = value
         self._tip = ""
         self.editingFinished.connect(self._commit)
@@ -119,7 +121,7 @@ class NumberEntry(QLineEdit):
             value = parse_number(text, self.integer)
         except ValueError as e:
             self.show_problem(str(e))
-            self.refused.emit(str(e))
+            self.refused.emit(f"{self.name}: {e}; the setup is unchanged")
             return
         if value == self._value and not self.has_problem:
             self.set_value(value)             # "080" shows as "80" again

@@ -1,11 +1,13 @@
-"""GUI fixtures: settings in a temporary folder, a window, and a check that no solver thread outlives a test."""
+"""GUI fixtures: settings in a temporary folder, a window, and a check that no worker thread outlives a test."""
+import threading
+
 import pytest
 from PySide6.QtCore import QSettings
 
-from armsim.render.qt_app import make_app
-from armsim.gui.main_window import MainWindow
-from armsim.gui.worker import RunController
 from armsim.core.params import Params
+from armsim.gui.jobs import THREAD_PREFIX
+from armsim.gui.main_window import MainWindow
+from armsim.render.qt_app import make_app
 
 
 @pytest.fixture(scope="session")
@@ -19,18 +21,13 @@ def qapp(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def no_thread_left_running(request):
-    """Fail any test that leaves a solver QThread running (or merely not joined)."""
+def no_thread_left_running():
+    """Fail any test that leaves one of armsim's worker threads (run, sweep, export) alive."""
     yield
-    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
-        return
-    left = [t for t in RunController.live_threads]
-    running = [t for t in left if t.isRunning()]
-    for t in left:          # clean up so one failure does not cascade
-        t.quit()
-        t.wait(2000)
-    RunController.live_threads.clear()
-    assert not left, f"{len(left)} solver thread(s) left behind, {len(running)} still running"
+    left = [t for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX) and t.is_alive()]
+    for t in left:          # let them end so one failure does not cascade
+        t.join(5)
+    assert not left, f"worker thread(s) left behind: {', '.join(t.name for t in left)}"
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +47,7 @@ def make_window(qtbot):
         window = MainWindow(params or Params())
         windows.append(window)
         if speed is not None:
-            from armsim.gui.controls import SPEEDS
-            window.controls.speed.setValue(SPEEDS.index(speed))
+            window.state.set_speed(speed)
         with qtbot.waitExposed(window):         # a context manager: a plain call returns at once
             window.show()
         return window

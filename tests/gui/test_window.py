@@ -8,37 +8,9 @@ from PySide6.QtGui import QColor
 
 from armsim import Params, iter_epochs, solve
 from armsim.render.arm_plot import pose_points
+from tests.helpers import click, curve, finished, run_to_end, type_into
 
 FAST = math.inf
-
-
-def click(qtbot, window, action):
-    qtbot.mouseClick(window.toolbar.widgetForAction(action), Qt.LeftButton)
-
-
-def run_to_end(qtbot, window, timeout=10_000):
-    with qtbot.waitSignal(window.controller.finished, timeout=timeout) as blocker:
-        click(qtbot, window, window.run_action)
-    return blocker.args[0]
-
-
-def curve(item):
-    x, y = item.getData()
-    return np.asarray([] if x is None else x, float), np.asarray([] if y is None else y, float)
-
-
-def empty(item):
-    """True when a plot item draws nothing (setData([], []) leaves its data None)."""
-    return len(curve(item)[1]) == 0
-
-
-def show_alone(qtbot, widget, width: int, height: int):
-    """Show ``widget`` as a window of its own at this size, once it is exposed (closed after the test)."""
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    with qtbot.waitExposed(widget):         # a context manager: a plain call returns at once
-        widget.show()
-    return widget
 
 
 def test_green_final_pose_equals_the_core_result(qtbot, make_window):
@@ -77,48 +49,48 @@ def test_step_advances_exactly_one_epoch_and_matches_the_core(qtbot, make_window
     window = make_window(Params())
     records = list(iter_epochs(Params()))
     frames = []
-    window.controller.frame.connect(frames.append)
+    window.runner.frame.connect(frames.append)
     for j in (1, 2, 3):
-        click(qtbot, window, window.step_action)
+        click(qtbot, window, window.actions.step)
         qtbot.waitUntil(lambda: window.epoch_shown == j, timeout=5000)
         assert frames[-1].last.index == j
         assert np.array_equal(frames[-1].last.angles, records[j].angles)
         qtbot.wait(150)                     # no further epoch arrives while paused
         assert window.epoch_shown == j and window.error_plot.count == j + 1
-    assert window.controller.state == "paused"
+    assert window.state.run_state == "paused"
 
 
 def test_pause_holds_and_resume_continues_to_the_same_end(qtbot, make_window):
     params = Params(epochs=60)
     window = make_window(params, speed=50)
-    click(qtbot, window, window.run_action)
+    click(qtbot, window, window.actions.run)
     qtbot.waitUntil(lambda: window.epoch_shown >= 5, timeout=5000)
-    click(qtbot, window, window.pause_action)
-    assert window.controller.state == "paused"
+    click(qtbot, window, window.actions.pause)
+    assert window.state.run_state == "paused"
     qtbot.wait(100)
     held = window.epoch_shown
     qtbot.wait(300)
     assert window.epoch_shown == held < 60
-    with qtbot.waitSignal(window.controller.finished, timeout=10_000) as blocker:
-        click(qtbot, window, window.pause_action)              # Resume
+    with qtbot.waitSignal(window.state.resultChanged, timeout=10_000, check_params_cb=finished) as blocker:
+        click(qtbot, window, window.actions.pause)              # Resume
     assert np.array_equal(blocker.args[0].errors, solve(params).errors)
 
 
 def test_reset_restores_the_start(qtbot, make_window):
     window = make_window(Params(), speed=FAST)
     run_to_end(qtbot, window)
-    click(qtbot, window, window.reset_action)
+    click(qtbot, window, window.actions.reset)
     assert curve(window.arm_view.final_curve)[0].size == 0
-    assert window.error_plot.count == 0 and window.result is None and window.controller.state == "idle"
+    assert window.error_plot.count == 0 and window.state.result is None and window.state.run_state == "idle"
     assert np.array_equal(curve(window.arm_view.start_curve)[1], pose_points(np.radians((22, -20, 14)), Params())[1])
 
 
 def test_raising_eta_mid_run_takes_effect_and_shows_divergence(qtbot, make_window):
     window = make_window(Params(epochs=2000), speed=50)
-    click(qtbot, window, window.run_action)
+    click(qtbot, window, window.actions.run)
     qtbot.waitUntil(lambda: window.epoch_shown >= 3, timeout=5000)
-    with qtbot.waitSignal(window.controller.finished, timeout=10_000) as blocker:
-        window.controls.set_eta(50.0)
+    with qtbot.waitSignal(window.state.resultChanged, timeout=10_000, check_params_cb=finished) as blocker:
+        type_into(qtbot, window.controls.eta_entry, "50")
     result = blocker.args[0]
     assert result.status == "diverged" and result.etas[-1] == 50.0 and result.etas[0] == 0.075
     assert "diverged" in window.readout.text()
@@ -129,10 +101,11 @@ def test_raising_eta_mid_run_takes_effect_and_shows_divergence(qtbot, make_windo
 
 def test_changing_the_arm_during_a_run_stops_and_resets(qtbot, make_window):
     window = make_window(Params(epochs=100_000), speed=100)
-    click(qtbot, window, window.run_action)
+    click(qtbot, window, window.actions.run)
     qtbot.waitUntil(lambda: window.epoch_shown >= 2, timeout=5000)
-    window.controls.rows[0].slider.setValue(450)           # 45 degrees
-    assert window.controller.state == "idle" and window.result is None
+    window.controls.rows[0].slider.setValue(45.0)
+    qtbot.waitUntil(lambda: window.state.run_state == "idle", timeout=3000)    # the slider's drag is throttled
+    assert window.state.run_state == "idle" and window.state.result is None
     assert window.params.angles_deg[0] == 45.0
     assert curve(window.arm_view.final_curve)[0].size == 0
     assert curve(window.arm_view.start_curve)[1][1] == pytest.approx(math.sin(math.radians(45)))
@@ -140,27 +113,26 @@ def test_changing_the_arm_during_a_run_stops_and_resets(qtbot, make_window):
 
 def test_moving_a_start_angle_while_idle_redraws_the_red_pose(qtbot, make_window):
     window = make_window(Params())
-    window.controls.rows[1].spin.setValue(-60.0)
+    type_into(qtbot, window.controls.rows[1].angle, "-60")
     y = curve(window.arm_view.start_curve)[1]
     assert y[2] == pytest.approx(math.sin(math.radians(22)) + math.sin(math.radians(-60)))
 
 
 def test_garbage_eta_is_refused_with_a_message(qtbot, make_window):
     window = make_window(Params())
-    entry = window.controls.eta_entry
-    for text in ("abc", "-1", "0", "nan", "inf", "1e400", ""):
-        entry.setText(text)
-        entry.editingFinished.emit()
-        assert window.controls.eta == 0.075
-        assert window.controls.eta_problem.isVisibleTo(window.controls) and "eta" in window.controls.eta_problem.text()
-    entry.setText("2e-3")
-    entry.editingFinished.emit()
-    assert window.controls.eta == 0.002 and not window.controls.eta_problem.isVisibleTo(window.controls)
+    entry, problem = window.controls.eta_entry, window.controls.problem
+    for text in ("abc", "-1", "0", "nan", "inf", "1e400"):
+        type_into(qtbot, entry, text)
+        assert window.state.eta == 0.075 and entry.text() == text          # refused, and kept as typed
+        assert problem.isVisibleTo(window.controls) and "eta" in problem.text()
+    type_into(qtbot, entry, "2e-3")
+    assert window.state.eta == 0.002 and not problem.isVisibleTo(window.controls)
+    assert window.controls.eta_entry.text() == "0.002"
 
 
 def test_log_scale_shows_a_run_that_reaches_zero_error(qtbot, make_window):
     window = make_window(Params(angles_deg=(0.0, 0.0), epochs=5), speed=FAST)   # error is exactly 0 throughout
-    window.log_action.setChecked(True)
+    window.actions.log.setChecked(True)
     run_to_end(qtbot, window)
     assert np.isfinite(curve(window.error_plot.curve)[1]).all()
 
@@ -178,8 +150,8 @@ def test_small_errors_are_printed_unscaled_on_the_axis(qtbot, make_window):
     """pyqtgraph would show an error of 0.037 as 37 with no unit prefix; armsim keeps plain numbers."""
     window = make_window(Params(), speed=FAST)
     run_to_end(qtbot, window)
-    window.presentation_action.setChecked(True)          # re-applying the theme must not bring it back
-    window.presentation_action.setChecked(False)
+    window.actions.presentation.setChecked(True)          # re-applying the theme must not bring it back
+    window.actions.presentation.setChecked(False)
     for view in (window.error_plot, window.arm_view):
         axis = view.getPlotItem().getAxis("left")
         # the scale pyqtgraph applies when it draws tick labels (AxisItem.generateDrawSpecs)
@@ -189,13 +161,13 @@ def test_small_errors_are_printed_unscaled_on_the_axis(qtbot, make_window):
 def test_current_epoch_marker_sits_on_the_curve_in_log_scale(qtbot, make_window):
     window = make_window(Params(), speed=FAST)
     run_to_end(qtbot, window)
-    window.log_action.setChecked(True)
+    window.actions.log.setChecked(True)
     plot = window.error_plot
     mx, my = plot.marker.getData()
     assert mx[0] == 20 and my[0] == pytest.approx(np.log10(plot.errors[20]))
     view = plot.getPlotItem().vb
     qtbot.waitUntil(lambda: view.viewRange()[1][0] <= my[0] <= view.viewRange()[1][1], timeout=3000)  # on screen
-    window.log_action.setChecked(False)
+    window.actions.log.setChecked(False)
     assert plot.marker.getData()[1][0] == plot.errors[20]
 
 
@@ -234,10 +206,10 @@ def test_the_legend_takes_the_corner_the_start_pose_and_target_leave_free(qtbot,
     window.resize(1600, 900)                            # a laptop screen: the legend takes a fifth of the canvas
     qtbot.waitUntil(lambda: window.arm_view.width() > 600 and window.arm_view.getPlotItem().legend.width() > 0,
                     timeout=3000)
-    window.controls.set_params(Params(epochs=30))       # the post's arm: poses near the target line, mid-height
+    window.state.set_params(Params(epochs=30))       # the post's arm: poses near the target line, mid-height
     assert legend_corner(window.arm_view) == (True, True)             # bottom right, the default
     # The presentation lesson's start pose ends along the bottom right, under where the legend was.
-    window.controls.set_params(Params(angles_deg=(-75.0, -55.0, 0.0), base=0.7))
+    window.state.set_params(Params(angles_deg=(-75.0, -55.0, 0.0), base=0.7))
     x, y = window.arm_view.start_curve.getData()
     assert y[-1] < 0 and x[-1] > 1.5
     right, bottom = legend_corner(window.arm_view)

@@ -1,0 +1,68 @@
+"""Helpers the tests share: driving the window as a user would, and reading what its plots draw."""
+import numpy as np
+from PySide6.QtCore import Qt
+
+
+def click(qtbot, window, action):
+    """Click ``action``'s button on the run toolbar."""
+    qtbot.mouseClick(window.actions.toolbar.widgetForAction(action), Qt.LeftButton)
+
+
+def finished(result) -> bool:
+    """A resultChanged argument that is a result (the state also emits None when a run is cleared)."""
+    return result is not None
+
+
+def run_to_end(qtbot, window, timeout=10_000):
+    """Click Run and wait for the run's result."""
+    with qtbot.waitSignal(window.state.resultChanged, timeout=timeout, check_params_cb=finished) as blocker:
+        click(qtbot, window, window.actions.run)
+    return blocker.args[0]
+
+
+def type_into(qtbot, entry, text: str):
+    """Select what ``entry`` shows, type ``text`` key by key and press Enter, as a user would."""
+    entry.setFocus()
+    entry.selectAll()
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClick(entry, ch)
+        else:                         # QTest types ASCII only; other characters arrive as an input method's
+            entry.insert(ch)
+    qtbot.keyClick(entry, Qt.Key_Return)
+
+
+def curve(item):
+    """A plot item's data as two float arrays (empty when it draws nothing)."""
+    x, y = item.getData()
+    return np.asarray([] if x is None else x, float), np.asarray([] if y is None else y, float)
+
+
+def empty(item):
+    """True when a plot item draws nothing (setData([], []) leaves its data None)."""
+    return len(curve(item)[1]) == 0
+
+
+def show_alone(qtbot, widget, width: int, height: int):
+    """Show ``widget`` as a window of its own at this size, once it is exposed (closed after the test)."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    with qtbot.waitExposed(widget):         # a context manager: a plain call returns at once
+        widget.show()
+    return widget
+
+
+def shown_setup(panel):
+    """The setup the control panel displays, read back from the text of its widgets.
+
+    Every invariant of "the controls show the state" compares this with ``state.params``.
+    """
+    from armsim.core.params import Params
+    from armsim.gui.entries import parse_number
+    rows = panel.rows
+    return Params(angles_deg=tuple(parse_number(r.angle.text()) for r in rows),
+                  lengths=tuple(parse_number(r.length.text()) for r in rows),
+                  base=parse_number(panel.base.text()),
+                  target=None if panel.target_is_base.isChecked() else parse_number(panel.target.text()),
+                  eta=parse_number(panel.eta_entry.text()), epochs=parse_number(panel.epochs.text(), integer=True),
+                  tol=parse_number(panel.tol.text()), learner=panel.learner.currentData())

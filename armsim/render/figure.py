@@ -13,15 +13,11 @@ The views are framed once per result from every pose the run will show (not
 grown frame by frame), and each frame rebuilds the trail from the result
 instead of remembering earlier frames, so frames may be drawn in any order.
 
-Speed: a video draws 30 frames a second of video, so :meth:`RunFigure.paint_into`
-does not go through ``QWidget.render`` (about 20 ms a 1080p frame, half of
-it Qt's widget and scene machinery). It paints the plot items itself, as
-``QGraphicsView`` would (:class:`_ScenePainter`), and only what can change:
-everything that stays put for a run (axes, grid, start pose, legend) is painted
-once (:class:`_Backdrop`), and a frame repaints just the boxes around the moving
-items, in paint order, drawing static items there from cached layers where that
-is exact. About 9 ms a frame on an idle core, and the very pixels of
-``QWidget.render`` (the tests compare them), so PNGs and videos look as before.
+Pixels: :meth:`RunFigure.paint_into` paints a frame with the hand-written painter
+(:mod:`armsim.render.backdrop` on :mod:`armsim.render.scene_painter`, where its
+measured gain is): what stays put for a run is painted once and a frame repaints
+only the boxes around the moving items, the very pixels of ``QWidget.render``
+(:meth:`RunFigure.render_image` with ``reference=True``), which the tests compare.
 
 Figure formats (:func:`export_figure`)
 ---------------------------------------
@@ -30,34 +26,30 @@ Figure formats (:func:`export_figure`)
           plots and a title; rendering the widget also gives exactly the
           pixels of the video frames.
 ``.svg``  pyqtgraph's ``SVGExporter`` on each of the two plot items, combined
-          into one document of the figure's size: each plot's drawing is a
-          group translated to where the plot sits in the figure (its ids
-          prefixed ``arm_`` / ``error_`` so the two clip paths cannot
-          collide), plus the title as ``<text>``.
+          into one document of the figure's size with the title as ``<text>``
+          (:mod:`armsim.render.svg`).
 """
 from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import replace
-from xml.sax.saxutils import escape
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPicture, QRegion, QTransform
-from PySide6.QtWidgets import (QApplication, QGraphicsItem, QGraphicsSimpleTextItem, QGraphicsTextItem,
-                               QGraphicsView, QGraphicsWidget, QHBoxLayout, QLabel, QStyle,
-                               QStyleOptionGraphicsItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from armsim.io.atomic import atomic_write
 from armsim.core.kinematics import forward
 from armsim.io.media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
 from armsim.core.run import Result
 from armsim.render.arm_plot import TRAIL_LENGTH, ArmView
+from armsim.render.backdrop import Backdrop
 from armsim.render.error_plot import LOG_FLOOR, ErrorPlot
 from armsim.render.qt_app import make_app
+from armsim.render.scene_painter import Unsupported
+from armsim.render.svg import figure_svg
 from armsim.render.theme import LIGHT, Theme
 
 REFERENCE_SIZE = (1920, 1080)      # the size the sizes below are chosen for; others scale with the smaller ratio
@@ -118,6 +110,10 @@ def _points(w: np.ndarray, params) -> tuple[np.ndarray, np.ndarray]:
     return np.append(x.ravel(), 0.0), np.append(y.ravel(), params.base)
 
 
+# False paints every frame through QWidget.render instead of the hand-written painter: the switch
+# benchmarks/bench_video.py measures the painter's gain by, which decides whether it stays.
+_SCENE_PAINTER = True
+
 MIN_LEGEND_WIDTH = 640     # narrower (thumbnails) the legend would cover the poses; the colours are the key
 
 
@@ -176,7 +172,7 @@ class RunFigure(QWidget):
         if log_error:
             self.errors.set_log(True)
         self._result: Result | None = None
-        self._backdrop: _Backdrop | None = None
+        self._backdrop: Backdrop | None = None
 
     # -- content ----------------------------------------------------------------------------
     def prepare(self, result: Result) -> None:
@@ -270,14 +266,13 @@ class RunFigure(QWidget):
 
         ``reference=True`` renders through ``QWidget.render`` (Qt's own widget and
         scene painting, the slow path the fast one is tested against); the default
-        is :meth:`paint_into`, the same pixels, about twice as fast from the second
-        frame of a run on (the first also paints what stays put).
+        is :meth:`paint_into`, the same pixels, faster from the second frame of a run
+        on (the first also paints what stays put; gain: :mod:`~armsim.render.scene_painter`).
         """
         image = QImage(self.width(), self.height(), QImage.Format_RGB32)
         image.setDevicePixelRatio(1.0)
         if reference:
-            image.fill(QColor(self.theme.background))
-            self.render(image, QPoint(0, 0))
+            self._render_qt(image)
         else:
             self.paint_into(image)
         return image
@@ -286,8 +281,8 @@ class RunFigure(QWidget):
         """Draw the figure into ``image`` (``Format_RGB32``, the figure's size), every pixel.
 
         Exactly the pixels of ``render_image(reference=True)``, from a backdrop painted
-        once per run and the boxes around the moving items painted afresh (see the
-        module docstring, :class:`_Backdrop`). Pass the same few images again and
+        once per run and the boxes around the moving items painted afresh
+        (:class:`~armsim.render.backdrop.Backdrop`). Pass the same few images again and
         again (a video does): an image this figure painted last, unchanged since, only
         has those boxes put back rather than all of it rewritten. If the scene uses
         something the fast path does not reproduce, Qt renders the frame instead.
@@ -299,12 +294,18 @@ class RunFigure(QWidget):
         """
         if image.size() != self.size() or image.format() != QImage.Format_RGB32:
             raise ValueError(f"paint_into needs a {self.width()}x{self.height()} Format_RGB32 image")
+        if not _SCENE_PAINTER:
+            self._render_qt(image)
+            return
         try:
             self._paint_fast(image)
-        except _Unsupported:        # a scene feature the fast path does not reproduce: Qt's own way
+        except Unsupported:         # a scene feature the fast path does not reproduce: Qt's own way
             self._backdrop = None
-            image.fill(QColor(self.theme.background))
-            self.render(image, QPoint(0, 0))
+            self._render_qt(image)
+
+    def _render_qt(self, image: QImage) -> None:
+        image.fill(QColor(self.theme.background))
+        self.render(image, QPoint(0, 0))
 
     def _paint_fast(self, image: QImage) -> None:
         views = [(view, view.viewport().mapTo(self, QPoint(0, 0))) for view in (self.arm, self.errors)]
@@ -313,7 +314,7 @@ class RunFigure(QWidget):
         backdrop = self._backdrop
         if backdrop is None or not backdrop.valid_for(self, views):
             self._backdrop = None
-            backdrop = self._backdrop = _Backdrop(self, views, self._moving_items())
+            backdrop = self._backdrop = Backdrop(self, views, self._moving_items())
         backdrop.paint_frame(image, self.title)
 
     def _moving_items(self) -> set:
@@ -337,43 +338,7 @@ class RunFigure(QWidget):
 
     def svg_text(self) -> str:
         """The figure as one SVG document: both plots (pyqtgraph's SVGExporter) and the title."""
-        from pyqtgraph.exporters import SVGExporter
-        self.render_image()             # lays out and ranges the views exactly as a PNG would
-        w, h, t = self.width(), self.height(), self.theme
-        title = self.title.geometry()
-        font_px = self.title.font().pixelSize()
-        out = [f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
-               f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-               f'version="1.2" baseProfile="tiny" width="{w}" height="{h}" viewBox="0 0 {w} {h}">\n'
-               f'<title>armsim: {escape(self.title.text())}</title>\n'
-               f'<rect width="100%" height="100%" fill="{t.background}"/>\n'
-               f'<text x="{title.center().x()}" y="{title.y() + title.height() / 2 + 0.35 * font_px:.1f}" '
-               f'text-anchor="middle" font-family="sans-serif" font-size="{font_px}" '
-               f'fill="{t.foreground}">{escape(self.title.text())}</text>\n']
-        for prefix, view in (("arm", self.arm), ("error", self.errors)):
-            item = view.getPlotItem()
-            svg = SVGExporter(item).export(toBytes=True).decode("utf-8")
-            rect = item.sceneBoundingRect()
-            corner = view.mapTo(self, view.mapFromScene(rect.topLeft()))
-            out.append(f'<g id="{prefix}" transform="translate({corner.x()},{corner.y()})">\n'
-                       f'{_svg_body(svg, prefix, rect.width(), rect.height())}</g>\n')
-        out.append("</svg>\n")
-        return "".join(out)
-
-
-def _svg_body(svg: str, prefix: str, width: float, height: float) -> str:
-    """The drawing inside one of pyqtgraph's SVG documents, ready to sit in a ``<g>`` of another.
-
-    A group rather than a nested ``<svg>``: SVG Tiny 1.2 (which the exporter declares,
-    and which Qt's own SVG renderer follows) has no nested ``<svg>`` elements.
-    """
-    body = svg[svg.index(">", svg.index("<svg")) + 1:svg.rindex("</svg>")]
-    body = re.sub(r"<(title|desc|style)>.*?</\1>", "", body, flags=re.S)
-    # The background rect says 100 %, which inside a group would mean the whole figure.
-    body = body.replace('<rect width="100%" height="100%"', f'<rect width="{width:g}" height="{height:g}"', 1)
-    # Two exports number their ids alike (ViewBox_1_clip): keep each plot's clip path its own.
-    body = re.sub(r'\bid="', f'id="{prefix}_', body)
-    return body.replace("url(#", f"url(#{prefix}_")
+        return figure_svg(self)
 
 
 def rgb_array(image: QImage) -> np.ndarray:
@@ -382,441 +347,6 @@ def rgb_array(image: QImage) -> np.ndarray:
     w, h, stride = image.width(), image.height(), image.bytesPerLine()
     rows = np.frombuffer(image.constBits(), np.uint8, count=stride * h).reshape(h, stride)
     return rows[:, :3 * w].reshape(h, w, 3).copy()      # rows are padded to 4 bytes: cut the padding
-
-
-# -- painting a figure without QWidget.render -------------------------------------------------
-# What QGraphicsView::paintEvent and QGraphicsScenePrivate::drawSubtreeRecursive do, for the
-# item features these plots use. Anything else (children stacked behind their parent, items
-# clipping themselves, graphics effects, item-coordinate caches, items added or removed after
-# planning) raises _Unsupported, and the figure falls back to QWidget.render.
-_UNSUPPORTED_FLAGS = (QGraphicsItem.ItemStacksBehindParent | QGraphicsItem.ItemClipsToShape
-                      | QGraphicsItem.ItemContainsChildrenInShape)
-_PAINT, _CLIP, _UNCLIP = range(3)
-DIRTY_MARGIN = 2        # pixels around the moving items' bounding boxes repainted with them (antialiasing)
-
-
-class _Unsupported(Exception):
-    """The scene uses a feature :class:`_ScenePainter` does not reproduce."""
-
-
-class _ScenePainter:
-    """Paints one plot widget's scene into part of an image, as its QGraphicsView would.
-
-    The order is planned once (the items and their nesting do not change while a
-    figure draws a run; the item count is checked): ``steps`` lists the items to
-    paint and where the clip of an item that clips its children begins and ends.
-    Each paint still asks the items for their visibility, opacity and transform.
-    Items in ``moving`` (and their children) are the ones that change from frame
-    to frame; ``below`` are the others painted before the first of them.
-    """
-
-    def __init__(self, view: QGraphicsView, moving: set):
-        self.view = view
-        self.steps: list[tuple[int, QGraphicsItem]] = []
-        self.moving: set = set()
-        self.item_count = len(view.scene().items())
-        self.lines: dict = {}           # axis -> its picture without labels (plan_axis_lines)
-        self.bounds: dict = {}          # static item -> where it paints in the image (plan_layers)
-        self.layers: dict = {}          # static item -> (its pixels alone, their top left) (plan_layers)
-        for item in view.scene().items(Qt.AscendingOrder):     # top-level items in stacking order
-            if item.parentItem() is None:
-                self._plan(item, item in moving, moving)
-        painted = [item for step, item in self.steps if step == _PAINT]
-        first = next((i for i, item in enumerate(painted) if item in self.moving), len(painted))
-        self.below = set(painted[:first])
-        self.static = set(painted) - self.moving
-
-    def _plan(self, item: QGraphicsItem, moves: bool, moving: set) -> None:
-        flags = item.flags()
-        if flags & _UNSUPPORTED_FLAGS or item.graphicsEffect() is not None \
-                or item.cacheMode() == QGraphicsItem.ItemCoordinateCache:
-            raise _Unsupported(type(item).__name__)
-        children = item.childItems()        # sorted by stacking order
-        if any(c.flags() & QGraphicsItem.ItemIgnoresParentOpacity for c in children):
-            raise _Unsupported("a child ignoring its parent's opacity")
-        if not flags & QGraphicsItem.ItemHasNoContents:
-            self.steps.append((_PAINT, item))
-            if moves:
-                self.moving.add(item)
-        if children:
-            clips = bool(flags & QGraphicsItem.ItemClipsChildrenToShape)
-            if clips:
-                self.steps.append((_CLIP, item))
-            for child in children:
-                self._plan(child, moves or child in moving, moving)
-            if clips:
-                self.steps.append((_UNCLIP, item))
-
-    def base(self, origin: QPoint) -> QTransform:
-        """Scene to image coordinates, the viewport's top left at ``origin``."""
-        return self.view.viewportTransform() * QTransform.fromTranslate(origin.x(), origin.y())
-
-    def plan_axis_lines(self, area: QRect, origin: QPoint) -> None:
-        """Give each axis a second picture without its tick labels, to paint inside ``area``.
-
-        An axis draws its line, ticks, grid lines and tick labels as one QPicture.
-        Inside a data area only the lines show (the labels sit beside it), but
-        replaying the labels there still lays each of them out, every frame. An axis
-        whose labels reach into the area keeps its whole picture.
-        """
-        self.lines = {}
-        base = self.base(origin)
-        for _, item in self.steps:
-            if not isinstance(item, pg.AxisItem) or type(item).paint is not pg.AxisItem.paint \
-                    or not item.isVisible():
-                continue
-            picture = QPicture()
-            painter = QPainter(picture)
-            own = item.picture
-            try:        # as AxisItem.paint makes its picture
-                if item.style["tickFont"]:
-                    painter.setFont(item.style["tickFont"])
-                specs = item.generateDrawSpecs(painter)
-                # generateDrawSpecs re-measures the labels and so drops the axis's picture, which
-                # AxisItem.paint then replaces; the axis is unchanged, so its picture stands.
-                item.picture = own
-                if specs is None:
-                    continue
-                axis_spec, tick_specs, text_specs = specs
-                to_device = item.deviceTransform(base)
-                if any(to_device.mapRect(rect).intersects(QRectF(area)) for rect, _, _ in text_specs):
-                    continue
-                item.drawPicture(painter, axis_spec, tick_specs, [])
-            finally:
-                painter.end()
-            self.lines[item] = picture
-
-    def plan_layers(self, area: QRect, origin: QPoint, items: list) -> None:
-        """Note where each static item of ``items`` paints, and keep its pixels alone as a layer if exact.
-
-        A layer is the item painted by itself onto transparent pixels (with the clips
-        and transform it has in the scene); drawn over a frame it gives what painting
-        the item there gives when Qt blends each of the item's pixels once, by
-        source-over (``s + (1 - alpha_s) d`` in Qt's integer steps), whatever lies
-        beneath. Fills, paths, cosmetic lines and pixmaps blend so, if the item's
-        pieces do not overlap each other. Text does not: Qt blends glyphs by
-        interpolating with the pixel beneath, which rounds differently for some
-        backgrounds, so text items never get a layer (nor does an axis still drawing
-        its labels). As a check, a layer is kept only if it gives exactly the item's
-        own pixels over each of :data:`LAYER_TESTS` backgrounds (white, black,
-        noise): a legend sample, a line under a symbol, fails it. Items without a
-        layer are painted each time they are needed.
-        """
-        base = self.base(origin)
-        for item in items:
-            if not item.isVisible():
-                continue
-            rect = item.boundingRect()
-            box = item.deviceTransform(base).mapRect(rect).toAlignedRect() if not rect.isNull() else QRect()
-            box = box.adjusted(-DIRTY_MARGIN, -DIRTY_MARGIN, DIRTY_MARGIN, DIRTY_MARGIN) & area
-            self.bounds[item] = box
-            if box.isEmpty():
-                continue
-            layer = QImage(box.size(), QImage.Format_ARGB32_Premultiplied)
-            layer.setDevicePixelRatio(1.0)
-            layer.fill(Qt.transparent)
-            self.paint(layer, layer.rect(), origin - box.topLeft(), only={item}, axes_lines_only=True)
-            used = _opaque_box(layer)       # the part the item does paint (a border with no pen: none)
-            self.bounds[item] = box = used.translated(box.topLeft())
-            if box.isEmpty():
-                continue
-            layer = layer.copy(used)
-            at = origin - box.topLeft()
-            text = isinstance(item, (QGraphicsTextItem, QGraphicsSimpleTextItem)) \
-                or isinstance(item, pg.AxisItem) and item not in self.lines
-            if not text and all(self._layer_is_exact(item, layer, at, background)
-                                for background in _layer_tests(box.size())):
-                self.layers[item] = (layer, box.topLeft())
-
-    def _layer_is_exact(self, item, layer: QImage, at: QPoint, background: QImage) -> bool:
-        painted, drawn = background.copy(), background.copy()
-        self.paint(painted, painted.rect(), at, only={item}, axes_lines_only=True)
-        painter = QPainter(drawn)
-        try:
-            painter.drawImage(0, 0, layer)
-        finally:
-            painter.end()
-        return painted == drawn
-
-    def moving_box(self, origin: QPoint) -> QRect:
-        """Where the moving items paint now: their bounding boxes' union in the image, with a margin.
-
-        One rectangle, not a region hugging the items: Qt paints under a clip of
-        several rectangles more slowly than the pixels spared save (measured with
-        the error curve boxed stretch by stretch).
-        """
-        base, box = self.base(origin), QRectF()
-        for item in self.moving:
-            if item.isVisible():
-                rect = item.boundingRect()
-                if not rect.isNull():
-                    box = box.united(item.deviceTransform(base).mapRect(rect))
-        if box.isNull():
-            return QRect()
-        return box.toAlignedRect().adjusted(-DIRTY_MARGIN, -DIRTY_MARGIN, DIRTY_MARGIN, DIRTY_MARGIN)
-
-    def paint(self, image: QImage, clip: QRect | QRegion, origin: QPoint, *, only: set | None = None,
-              axes_lines_only: bool = False, use_layers: bool = False) -> None:
-        """Paint the view's items (``only`` these, if given) into the part ``clip`` of ``image``.
-
-        The viewport's top left is at ``origin``. ``clip`` bounds the painting as a
-        widget's own region does, as the paint engine's system clip, not as a painter
-        clip: an axis's picture sets a clip of its own, which replaces a painter's
-        clip (the axis labels came out painted once per band of a painter-clipped
-        region). The painter starts as QGraphicsView sets it up for a paint event:
-        the viewport's font and pen, exactly the view's render hints, the view's
-        transform. The view's background is not painted (:meth:`paint_background`).
-        With ``use_layers``, static items are skipped where they do not reach and
-        drawn from their layers where they have one (:meth:`plan_layers`).
-        """
-        if len(self.view.scene().items()) != self.item_count:
-            raise _Unsupported("items were added or removed")
-        region = QRegion(clip) & QRegion(image.rect())
-        if region.isEmpty():
-            return
-        view, viewport = self.view, self.view.viewport()
-        engine = image.paintEngine()        # the image's own engine, which the painter below will use
-        engine.setSystemClip(region)
-        painter = QPainter(image)
-        try:
-            painter.setFont(viewport.font())
-            painter.setPen(QPen(viewport.palette().color(viewport.foregroundRole())))
-            painter.setRenderHints(painter.renderHints(), False)
-            painter.setRenderHints(view.renderHints(), True)
-            base = self.base(origin)
-            option = QStyleOptionGraphicsItem()
-            lines = self.lines if axes_lines_only else {}
-            bounds, layers = (self.bounds, self.layers) if use_layers else ({}, {})
-            for step, item in self.steps:
-                if step == _PAINT:
-                    if only is not None and item not in only or not item.isVisible():   # hidden ancestors too
-                        continue
-                    if item in bounds and not region.intersects(bounds[item]):
-                        continue                    # as Qt: only items meeting the exposed region
-                    if item in layers:
-                        layer, corner = layers[item]
-                        painter.save()
-                        painter.resetTransform()
-                        painter.drawImage(corner, layer)
-                        painter.restore()
-                        continue
-                    opacity = item.effectiveOpacity()
-                    if opacity < 0.001:             # as Qt: a fully transparent item is not painted
-                        continue
-                    painter.save()
-                    painter.setTransform(item.deviceTransform(base))
-                    painter.setOpacity(opacity)
-                    if item in lines:
-                        lines[item].play(painter)
-                    else:
-                        _paint_item(painter, item, option, viewport)
-                    painter.restore()
-                elif step == _CLIP:
-                    painter.save()
-                    painter.setTransform(item.deviceTransform(base))
-                    shape = item.shape()
-                    box = shape.boundingRect()
-                    as_rect = QPainterPath()
-                    as_rect.addRect(box)
-                    if shape == as_rect:            # as Qt: a rectangular shape clips with setClipRect
-                        painter.setClipRect(box, Qt.IntersectClip)
-                    else:
-                        painter.setClipPath(shape, Qt.IntersectClip)
-                else:
-                    painter.restore()
-        finally:
-            painter.end()
-            engine.setSystemClip(QRegion())     # the engine outlives the painter: later painters get all of it
-
-    def paint_background(self, image: QImage, origin: QPoint) -> None:
-        """The view's background brush over its viewport (what QGraphicsView.drawBackground paints)."""
-        brush = self.view.backgroundBrush()
-        if brush.style() != Qt.NoBrush:
-            painter = QPainter(image)
-            try:
-                painter.fillRect(QRect(origin, self.view.viewport().size()), brush)
-            finally:
-                painter.end()
-
-
-def _paint_item(painter: QPainter, item: QGraphicsItem, option: QStyleOptionGraphicsItem, widget: QWidget) -> None:
-    """``item.paint`` with the style option Qt gives an item whose view exposes all of it."""
-    rect = item.boundingRect()
-    option.rect = rect.toRect()
-    option.exposedRect = rect
-    option.state = QStyle.State_Enabled if item.isEnabled() else QStyle.State_None
-    if isinstance(item, QGraphicsWidget) and item.autoFillBackground():
-        painter.fillRect(rect, item.palette().window())
-    # A DeviceCoordinateCache (the legend's veil) only spares a screen repaints; painted
-    # directly the item gives the same pixels.
-    item.paint(painter, option, widget)
-
-
-LAYER_TESTS = 3     # backgrounds a layer must reproduce its item's own painting over: white, black, noise
-
-
-def _layer_tests(size) -> list[QImage]:
-    """White, black and (seeded, so the choice of layers is deterministic) noise, ``Format_RGB32``."""
-    images = []
-    for fill in (QColor("white"), QColor("black"), None):
-        image = QImage(size, QImage.Format_RGB32)
-        image.setDevicePixelRatio(1.0)
-        if fill is not None:
-            image.fill(fill)
-        else:
-            noise = np.random.default_rng(0).integers(0, 1 << 24, (size.height(), size.width()), dtype=np.uint32)
-            _pixels(image)[:] = noise | np.uint32(0xFF000000)
-        images.append(image)
-    return images[:LAYER_TESTS]
-
-
-def _opaque_box(layer: QImage) -> QRect:
-    """The smallest rectangle holding every pixel of a premultiplied image that is not fully transparent."""
-    alpha = _pixels(layer) >> np.uint32(24)
-    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
-    if not rows.size:
-        return QRect()
-    return QRect(int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1))
-
-
-def _copy_rect(target: np.ndarray, source: np.ndarray, rect: QRect) -> None:
-    """``source``'s pixels in ``rect`` into ``target`` (two ``_pixels`` arrays of one size)."""
-    rows, cols = slice(rect.top(), rect.bottom() + 1), slice(rect.left(), rect.right() + 1)
-    target[rows, cols] = source[rows, cols]
-
-
-def _pixels(image: QImage) -> np.ndarray:
-    """A 32-bit image's pixels as an ``(H, W)`` uint32 array sharing its memory."""
-    rows = np.frombuffer(image.bits(), np.uint32).reshape(image.height(), image.bytesPerLine() // 4)
-    return rows[:, :image.width()]
-
-
-class _Backdrop:
-    """A figure's unchanging pixels, painted once per run, and what they depend on.
-
-    A data area is a view box's rectangle widened to whole pixels. The moving items
-    (poses, trail, curve, marker, cursor) sit in the view boxes, which clip them, so
-    outside the data areas and the title a frame never changes: axes, tick labels,
-    axis titles (which change only with the ranges, fixed for a run). Inside, most
-    of it does not change either: the grid, the start pose, the base, the target,
-    the legend. Two images hold these:
-
-    ``static``  every item but the moving ones, each in its place in the paint order;
-    ``below``   in the data areas, only what is painted before the first moving item
-                (the background, the target line); elsewhere as ``static``.
-
-    A frame is ``static`` except in the box around the moving items (their bounding
-    boxes' union and :data:`DIRTY_MARGIN`), where it is ``below`` with all the items
-    from the first moving one on painted over it, in order, clipped to the box. As
-    every item is painted in order wherever it can show, the pixels are exactly
-    those of painting the whole scene (tested against ``QWidget.render``).
-    """
-
-    def __init__(self, figure: "RunFigure", views: list, moving: set):
-        self.below = QImage(figure.width(), figure.height(), QImage.Format_RGB32)
-        self.below.setDevicePixelRatio(1.0)
-        self.below.fill(QColor(figure.theme.background))
-        self.views: list[tuple[_ScenePainter, QPoint, QRect]] = []      # (painter, origin, data area)
-        for view, origin in views:
-            painter = _ScenePainter(view, moving)
-            viewport = QRect(origin, view.viewport().size())
-            area = painter.base(origin).mapRect(view.getPlotItem().vb.sceneBoundingRect()).toAlignedRect() & viewport
-            painter.paint_background(self.below, origin)
-            painter.paint(self.below, QRegion(viewport) - QRegion(area), origin)
-            painter.plan_axis_lines(area, origin)
-            painter.paint(self.below, area, origin, only=painter.below)
-            self.views.append((painter, origin, area))
-        self.static = self.below.copy()
-        for painter, origin, area in self.views:
-            painter.paint(self.static, area, origin, only=painter.static - painter.below, axes_lines_only=True)
-        self._static_bits, self._below_px = self.static.constBits(), _pixels(self.below)
-        self._static_px = _pixels(self.static)
-        self.frames = 0
-        self._last: dict[int, tuple[int, QRegion]] = {}     # id(image) -> (its cacheKey, region painted)
-        # Taken after painting: painting an axis may have made its picture anew.
-        self.key = _Backdrop.key_of(figure, views)
-
-    def paint_frame(self, image: QImage, title: QLabel) -> None:
-        """The current frame into ``image`` (the figure's size, ``Format_RGB32``), ``title`` included.
-
-        An image this backdrop painted last time and nobody has changed since (its
-        ``cacheKey`` moves on with every change) only has the rectangles painted then
-        put back; any other starts as a copy of ``static``. A video reuses a few
-        images, so each frame writes a few hundred kB instead of 8 MB at 1080p.
-
-        The layers are planned at the second frame: they pay off over many frames
-        (a video), not for one picture (a PNG).
-        """
-        if self.frames == 1:
-            for painter, origin, area in self.views:
-                above = [item for step, item in painter.steps if step == _PAINT and item in painter.static
-                         and item not in painter.below]
-                painter.plan_layers(area, origin, above)
-        self.frames += 1
-        boxes = [painter.moving_box(origin) & area for painter, origin, area in self.views]
-        last = self._last.pop(id(image), None)
-        if last is not None and last[0] == image.cacheKey():
-            pixels = _pixels(image)
-            stale = last[1]
-            for box in boxes:           # repainted from ``below`` just after
-                stale -= box
-            for rect in stale:
-                _copy_rect(pixels, self._static_px, rect)
-        else:
-            image.bits()[:] = self._static_bits          # same size and format: one memcpy
-            pixels = _pixels(image)
-        painted = QRegion(title.geometry())
-        for (painter, origin, area), box in zip(self.views, boxes):
-            if box.isEmpty():
-                continue
-            _copy_rect(pixels, self._below_px, box)
-            painter.paint(image, box, origin, only=painter.moving | painter.static - painter.below,
-                          axes_lines_only=True, use_layers=True)
-            painted += box
-        del pixels                      # the array holds the image's memory: let it go before painting on
-        qp = QPainter(image)
-        try:
-            title.render(qp, title.pos(), QRegion(), QWidget.RenderFlag.DrawChildren)
-        finally:
-            qp.end()
-        self._last[id(image)] = (image.cacheKey(), painted)
-
-    @staticmethod
-    def key_of(figure: "RunFigure", views: list) -> tuple:
-        """What the unchanging pixels depend on besides the run: sizes, places, ranges, the axes' drawings.
-
-        The static items inside the views change only with the run, and a new run
-        (:meth:`RunFigure.prepare`) drops the backdrop. An axis keeps its ticks,
-        labels and grid as a QPicture that it throws away and makes anew whenever its
-        range, size or style changes; the picture objects themselves (compared by
-        identity) tell that nothing about the axes changed.
-        """
-        key = [figure.size().toTuple(), figure.title.geometry().getRect()]
-        for view, origin in views:
-            item = view.getPlotItem()
-            key += [origin.toTuple(), view.viewport().size().toTuple(), view.viewportTransform(),
-                    view.backgroundBrush(), item.vb.sceneBoundingRect().getRect(), str(item.vb.viewRange())]
-            for name in ("top", "bottom", "left", "right"):
-                axis = item.getAxis(name)
-                key += [axis.isVisible(), axis.sceneBoundingRect().getRect(), _Identity(axis.picture)]
-        return tuple(key)
-
-    def valid_for(self, figure: "RunFigure", views: list) -> bool:
-        return _Backdrop.key_of(figure, views) == self.key
-
-
-class _Identity:
-    """Compares equal only to a wrapper of the very same object (which it keeps alive, so ids are not reused)."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj):
-        self.obj = obj
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Identity) and other.obj is self.obj
-
-    __hash__ = None
 
 
 def export_figure(result: Result, path: str | os.PathLike, size: tuple[int, int] = DEFAULT_SIZE, epoch: int = -1,

@@ -192,6 +192,17 @@ def test_an_item_added_after_planning_is_painted_too(qapp, short_run):
         assert image == figure.render_image(reference=True)
 
 
+def test_the_benchmarks_switch_paints_the_same_frames_through_qt(qapp, short_run, monkeypatch):
+    """benchmarks/bench_video.py times the painter against QWidget.render by this switch: the same frames both ways."""
+    import armsim.render.figure as figure_module
+    painted = list(iter_frames(short_run, size=SIZE, frames_per_epoch=2))
+    monkeypatch.setattr(figure_module, "_SCENE_PAINTER", False)
+    figure = RunFigure(SIZE)
+    rendered = list(iter_frames(short_run, size=SIZE, frames_per_epoch=2, figure=figure))
+    assert figure._backdrop is None                 # Qt drew them: the painter never ran
+    assert all(np.array_equal(a, b) for a, b in zip(painted, rendered)) and len(painted) == len(rendered)
+
+
 def test_paint_into_needs_an_rgb32_image_of_the_figures_size(qapp, short_run):
     figure = RunFigure(SIZE)
     figure.show_epoch(short_run, 1)

@@ -1,4 +1,5 @@
 """Scenario files, recent files, drag and drop, settings and exports, driven through the window."""
+import math
 import os
 
 import pytest
@@ -6,6 +7,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from tests.helpers import finished, shown_setup
 from armsim import Params
 from armsim.io import scenario
 from armsim.gui import files, settings
@@ -71,9 +73,9 @@ def test_a_bad_scenario_file_is_refused_and_changes_nothing(qtbot, make_window, 
     path = tmp_path / "bad.toml"
     path.write_bytes(BAD_FILES[kind])
     window = make_window(ODD)
-    before = (window.params, window.controls.params(), window.controls.eta)
+    before = (window.params, shown_setup(window.controls), window.state.eta)
     assert not files.open_scenario(window, str(path))
-    assert (window.params, window.controls.params(), window.controls.eta) == before
+    assert (window.params, shown_setup(window.controls), window.state.eta) == before
     assert len(warnings) == 1 and "bad.toml" in warnings[0][1] and "unchanged" in warnings[0][1]
 
 
@@ -105,7 +107,7 @@ def test_corrupt_settings_are_survived(qtbot, make_window):
     s.sync()
     window = make_window(Params())
     assert settings.last_params() is None and files.recent_files() == []
-    assert not window.colour_safe_action.isChecked()
+    assert not window.actions.colour_safe.isChecked()
     window.close()
     assert settings.last_params() == Params()           # closing stored a valid setup again
     s.setValue("recent_files", ["/a.toml", 7, None, "/b.toml"])
@@ -114,44 +116,44 @@ def test_corrupt_settings_are_survived(qtbot, make_window):
 
 def test_window_remembers_palette_log_scale_and_setup(qtbot, make_window):
     window = make_window(ODD)
-    window.colour_safe_action.setChecked(True)
-    window.log_action.setChecked(True)
+    window.actions.colour_safe.setChecked(True)
+    window.actions.log.setChecked(True)
     window.close()
     again = MainWindow(settings.last_params())
     qtbot.addWidget(again)
-    assert again.params == ODD and again.colour_safe_action.isChecked() and again.log_action.isChecked()
-    again.colour_safe_action.setChecked(False)
-    again.log_action.setChecked(False)
+    assert again.params == ODD and again.actions.colour_safe.isChecked() and again.actions.log.isChecked()
+    again.actions.colour_safe.setChecked(False)
+    again.actions.log.setChecked(False)
     again.close()
 
 
 def test_presentation_mode_is_large_and_thick_and_hides_controls(qtbot, make_window):
     window = make_window(Params())
-    window.presentation_action.setChecked(True)
+    window.actions.presentation.setChecked(True)
     theme = window.arm_view.theme
-    assert window.isFullScreen() and not window.dock.isVisible() and not window.inspector_dock.isVisible()
+    assert window.isFullScreen() and not window.dock.isVisible() and not window.docks.inspector_dock.isVisible()
     assert theme.font_px >= 24 and theme.line_width >= 4
     assert window.arm_view.final_curve.opts["pen"].width() >= 4
-    window.presentation_action.setChecked(False)
+    window.actions.presentation.setChecked(False)
     assert not window.isFullScreen() and window.dock.isVisible()
     assert window.arm_view.theme.font_px < 24
 
 
 def test_colour_blind_palette_swaps_red_green_and_keeps_dashed_start(qtbot, make_window):
     window = make_window(Params())
-    window.colour_safe_action.setChecked(True)
+    window.actions.colour_safe.setChecked(True)
     start_pen = window.arm_view.start_curve.opts["pen"]
     final_pen = window.arm_view.final_curve.opts["pen"]
     assert start_pen.style() == Qt.DashLine and final_pen.style() == Qt.SolidLine
     assert start_pen.color().name() == "#d55e00" and final_pen.color().name() == "#0072b2"
-    window.colour_safe_action.setChecked(False)
+    window.actions.colour_safe.setChecked(False)
 
 
 def test_exports_of_a_finished_run(qtbot, make_window, tmp_path, warnings):
     window = make_window(Params())
     assert not files.export(window, "Figure as PNG…", str(tmp_path / "none.png"))     # no run yet
-    window.controls.speed.setValue(window.controls.speed.maximum())
-    with qtbot.waitSignal(window.controller.finished, timeout=10_000):
+    window.state.set_speed(math.inf)
+    with qtbot.waitSignal(window.state.resultChanged, timeout=10_000, check_params_cb=finished):
         window.run_or_pause()
     assert files.export(window, "Figure as PNG…", str(tmp_path / "fig.png"))
     assert not QImage(str(tmp_path / "fig.png")).isNull()

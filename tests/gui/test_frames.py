@@ -1,11 +1,13 @@
 """Frames of a run reach the screen whatever the window looks like, and every panel shows the epoch on screen."""
+import math
 import numpy as np
 
 from armsim import Params, iter_epochs
+from armsim.gui.runner import Frame
 from armsim.render.live_plot import on_screen
-from armsim.gui.worker import Frame
+from tests.helpers import click, run_to_end, type_into
 
-from tests.gui.test_window import FAST, click, run_to_end
+FAST = math.inf
 
 
 def frame_of(records):
@@ -29,26 +31,27 @@ def test_a_plot_squeezed_by_the_splitter_does_not_hold_the_solver(qtbot, make_wi
             qtbot.waitUntil(lambda: not window._unpainted, timeout=2000)    # painted: the solver may go on
 
 
-def test_raising_the_chain_rule_tab_with_an_invalid_setup_keeps_its_table(qtbot, make_window):
+def test_a_setup_over_the_history_budget_is_refused_and_the_table_kept(qtbot, make_window):
     window = make_window(Params(angles_deg=(10.0,) * 24, epochs=30), speed=FAST)
     run_to_end(qtbot, window)
-    window.compare_dock.raise_()
-    qtbot.waitUntil(lambda: not on_screen(window.inspector_dock), timeout=3000)
-    shown = window.inspector.record
-    window.controls.epochs.setValue(1_000_000)             # 24 links x 1e6 epochs: more history than allowed
-    qtbot.waitUntil(lambda: window.params is None, timeout=3000)
-    window.inspector_dock.raise_()                         # used to raise AttributeError (no params)
-    qtbot.waitUntil(lambda: on_screen(window.inspector_dock), timeout=3000)
-    assert window.inspector.record is shown and "Cannot run" in window.readout.text()
+    window.docks.compare_dock.raise_()
+    qtbot.waitUntil(lambda: not on_screen(window.docks.inspector_dock), timeout=3000)
+    shown, before = window.docks.inspector.record, window.state.params
+    type_into(qtbot, window.controls.epochs, "1000000")     # 24 links x 1e6 epochs: more history than allowed
+    assert window.state.params is before and window.controls.epochs.text() == "1000000"
+    assert "epochs" in window.controls.problem.text() and "unchanged" in window.controls.problem.text()
+    window.docks.inspector_dock.raise_()
+    qtbot.waitUntil(lambda: on_screen(window.docks.inspector_dock), timeout=3000)
+    assert window.docks.inspector.record.index == shown.index == 30
 
 
 def test_compare_built_after_a_reset_can_still_add_the_last_run(qtbot, make_window):
     window = make_window(Params(epochs=30), speed=FAST)
     result = run_to_end(qtbot, window)
-    click(qtbot, window, window.reset_action)
-    assert window.result is None and not window.compare_dock.built
-    window.compare_dock.raise_()
-    qtbot.waitUntil(lambda: window.compare_dock.built, timeout=3000)
+    click(qtbot, window, window.actions.reset)
+    assert window.state.result is None and not window.docks.compare_dock.built
+    window.docks.compare_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.compare_dock.built, timeout=3000)
     assert window.compare_view.buttons["last"].isEnabled()
     window.compare_view.add_last_run()
     assert window.compare_view.runs[-1][1] is result
@@ -57,31 +60,31 @@ def test_compare_built_after_a_reset_can_still_add_the_last_run(qtbot, make_wind
 def test_the_map_raised_during_a_paused_run_marks_the_pose_on_screen(qtbot, make_window):
     window = make_window(Params(epochs=100))
     for _ in range(6):
-        click(qtbot, window, window.step_action)
+        click(qtbot, window, window.actions.step)
     qtbot.waitUntil(lambda: window.epoch_shown == 6, timeout=5000)
-    window.landscape_dock.raise_()
-    qtbot.waitUntil(lambda: window.landscape_dock.built, timeout=3000)
+    window.docks.landscape_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
     w = np.degrees(window.record_shown.angles)
     assert window.landscape_view.current_point == tuple(np.round(w[:2], 9)) or \
         np.allclose(window.landscape_view.current_point, w[:2])
-    window.inspector_dock.raise_()                          # covered: the marker is left alone ...
+    window.docks.inspector_dock.raise_()                          # covered: the marker is left alone ...
     for _ in range(7):
-        click(qtbot, window, window.step_action)
+        click(qtbot, window, window.actions.step)
     qtbot.waitUntil(lambda: window.epoch_shown == 13, timeout=5000)
-    window.landscape_dock.raise_()                          # ... and catches up when the map shows again
+    window.docks.landscape_dock.raise_()                          # ... and catches up when the map shows again
     qtbot.waitUntil(lambda: np.allclose(window.landscape_view.current_point,
                                         np.degrees(window.record_shown.angles)[:2]), timeout=3000)
 
 
 def test_pausing_a_fast_run_shows_the_paused_epoch_in_every_panel(qtbot, make_window):
     window = make_window(Params(epochs=200_000, eta=0.001), speed=FAST)
-    click(qtbot, window, window.run_action)
+    click(qtbot, window, window.actions.run)
     qtbot.waitUntil(lambda: window.epoch_shown > 2000, timeout=10_000)
     window.pause_or_resume()
-    qtbot.waitUntil(lambda: window.controller.state == "paused", timeout=3000)
+    qtbot.waitUntil(lambda: window.state.run_state == "paused", timeout=3000)
     qtbot.wait(200)                                       # the frame the worker flushes when it blocks
     j = window.epoch_shown
-    assert window.inspector.record.index == j and f"epoch {j} /" in window.readout.text()
+    assert window.docks.inspector.record.index == j and f"epoch {j} /" in window.readout.text()
     assert "paused" in window.readout.text()
 
 
@@ -101,11 +104,11 @@ def test_the_error_curve_follows_a_playing_run_frame_by_frame(qtbot, make_window
     """While a run plays the curve is redrawn in a turn of its own after each frame (see MainWindow)."""
     window = make_window(Params(epochs=300_000, eta=0.001), speed=FAST)
     curve = window.error_plot.curve
-    click(qtbot, window, window.run_action)
+    click(qtbot, window, window.actions.run)
     seen = []
     for _ in range(5):                                     # five moments of the run, each its own frame
         qtbot.waitUntil(lambda: window.frames_drawn > len(seen) * 3 + 3, timeout=10_000)
         qtbot.waitUntil(lambda: curve.xData is not None and curve.xData[-1] >= window.epoch_shown - 1, timeout=3000)
         seen.append(curve.xData[-1])
-    assert window.controller.state == "running" and seen == sorted(seen) and seen[-1] > seen[0]
-    click(qtbot, window, window.reset_action)
+    assert window.state.run_state == "running" and seen == sorted(seen) and seen[-1] > seen[0]
+    click(qtbot, window, window.actions.reset)

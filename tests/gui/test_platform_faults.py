@@ -1,4 +1,5 @@
 """Regression tests for the two library faults PLATFORM.md reports (see the pin in pyproject.toml)."""
+import math
 import subprocess
 import sys
 import textwrap
@@ -6,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pyqtgraph.exporters
 
+from tests.helpers import finished, shown_setup
 from armsim import Params
 
 
@@ -63,8 +65,8 @@ def test_many_signals_from_a_worker_thread_keep_true_alive():
 def test_svg_export_of_the_canvas_parses(make_window, qtbot):
     """pyqtgraph 0.14.0's SVGExporter fails on PySide6 >= 6.11 (`Z` in path data)."""
     window = make_window(Params())
-    with qtbot.waitSignal(window.controller.finished, timeout=10_000):
-        window.controls.speed.setValue(window.controls.speed.maximum())
+    with qtbot.waitSignal(window.state.resultChanged, timeout=10_000, check_params_cb=finished):
+        window.state.set_speed(math.inf)
         window.run_or_pause()
     svg = pyqtgraph.exporters.SVGExporter(window.arm_view.getPlotItem()).export(toBytes=True)
     root = ET.fromstring(svg)

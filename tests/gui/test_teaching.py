@@ -3,6 +3,7 @@ import math
 
 import pytest
 
+from tests.helpers import finished, shown_setup
 from armsim import Params, iter_epochs, solve
 from armsim.gui.inspector import COLUMNS, num
 from armsim.core.lessons import PRESETS
@@ -20,11 +21,11 @@ def test_inspector_shows_every_number_of_each_stepped_epoch(qtbot, make_window):
     window = make_window(params)
     records = list(iter_epochs(params))
     for j in (1, 2, 3):
-        click(qtbot, window, window.step_action)
+        click(qtbot, window, window.actions.step)
         qtbot.waitUntil(lambda: window.epoch_shown == j, timeout=5000)
         rec = records[j]
-        rows = table(window.inspector)
-        assert len(rows) == 3 and window.inspector.record.index == j
+        rows = table(window.docks.inspector)
+        assert len(rows) == 3 and window.docks.inspector.record.index == j
         for i, row in enumerate(rows):
             expected = [i + 1, math.degrees(rec.before[i]), rec.dY_dw[i], rec.dE_dY, rec.dE_dw[i], rec.delta[i],
                         math.degrees(rec.angles[i])]
@@ -35,17 +36,17 @@ def test_inspector_shows_every_number_of_each_stepped_epoch(qtbot, make_window):
             # the chain rule holds in the shown numbers themselves
             assert float(row[4]) == pytest.approx(float(row[3]) * float(row[2]), rel=1e-5)
             assert float(row[5]) == pytest.approx(-rec.eta * float(row[4]), rel=1e-5)
-        worked = window.inspector.worked.text()
+        worked = window.docks.inspector.worked.text()
         assert f"= {num(rec.dE_dY)}" in worked and num(rec.angles[0]) in worked
-        assert f"Epoch {j}" in window.inspector.title.text() and num(rec.error) in window.inspector.title.text()
+        assert f"Epoch {j}" in window.docks.inspector.title.text() and num(rec.error) in window.docks.inspector.title.text()
     assert len(COLUMNS) == 7
 
 
 def test_inspector_shows_the_next_update_while_idle(qtbot, make_window):
     window = make_window(Params())
     first = list(iter_epochs(Params(epochs=1)))[1]
-    assert "Next update" in window.inspector.title.text()
-    assert table(window.inspector)[0][4] == num(first.dE_dw[0])
+    assert "Next update" in window.docks.inspector.title.text()
+    assert table(window.docks.inspector)[0][4] == num(first.dE_dw[0])
 
 
 @pytest.mark.parametrize("name, kind, status", [
@@ -57,7 +58,7 @@ def test_inspector_shows_the_next_update_while_idle(qtbot, make_window):
 def test_eta_lessons_meter_and_run_agree(qtbot, make_window, name, kind, status):
     preset = next(p for p in PRESETS if p.name.lower().startswith(name))
     window = make_window(Params())
-    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.state.set_speed(math.inf)
     window.load_preset(preset)
     assert window.params == preset.params
     assert window.controls.meter.verdict.kind == kind
@@ -73,7 +74,7 @@ def test_eta_lessons_meter_and_run_agree(qtbot, make_window, name, kind, status)
 
 def test_every_preset_loads_and_runs_as_it_says(qtbot, make_window):
     window = make_window(Params())
-    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.state.set_speed(math.inf)
     for preset in PRESETS:
         window.load_preset(preset)
         assert window.params == preset.params and preset.name in window.readout.text()
@@ -83,16 +84,16 @@ def test_every_preset_loads_and_runs_as_it_says(qtbot, make_window):
 
 def test_compare_and_landscape_follow_the_window(qtbot, make_window):
     window = make_window(Params(angles_deg=(22, -20), epochs=30))
-    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.state.set_speed(math.inf)
     # Tabs behind the chain-rule tab are not built at start-up (three plots: ~120 ms of a launch) ...
-    assert not window.compare_dock.built and not window.landscape_dock.built
+    assert not window.docks.compare_dock.built and not window.docks.landscape_dock.built
     result = run_to_end(qtbot, window)
-    window.presentation_action.setChecked(True)          # thick lines, which a tab built later must take
-    window.presentation_action.setChecked(False)
-    window.colour_safe_action.setChecked(True)
-    window.landscape_dock.raise_()                       # ... and built when one first shows, with the window's state
-    qtbot.waitUntil(lambda: window.landscape_dock.built, timeout=3000)
-    assert not window.compare_dock.built
+    window.actions.presentation.setChecked(True)          # thick lines, which a tab built later must take
+    window.actions.presentation.setChecked(False)
+    window.actions.colour_safe.setChecked(True)
+    window.docks.landscape_dock.raise_()                       # ... and built when one first shows, with the window's state
+    qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
+    assert not window.docks.compare_dock.built
     assert window.landscape_view.params == window.params and window.landscape_view.theme == window.theme()
     qtbot.waitUntil(lambda: window.landscape_view.path.xData is not None, timeout=3000)    # the run just made
     assert len(window.landscape_view.path.xData) == result.epochs_run + 1
@@ -100,20 +101,20 @@ def test_compare_and_landscape_follow_the_window(qtbot, make_window):
     window.compare_view.add_last_run()
     assert len(window.compare_view.runs) == 1 and window.compare_view.runs[0][1] is result
     window.landscape_view.startAnglesPicked.emit(0, 1, 40.0, -35.5)     # as a click on the map does
-    assert window.params.angles_deg == (40.0, -35.5) and window.result is None
+    assert window.params.angles_deg == (40.0, -35.5) and window.state.result is None
 
 
 def test_a_hidden_chain_rule_tab_is_not_filled_but_shows_the_last_epoch_when_raised(qtbot, make_window):
     """While another tab covers it the table is left alone (no GUI time spent); raised, it catches up."""
     params = Params(epochs=30)
     window = make_window(params)
-    window.compare_dock.raise_()
-    qtbot.waitUntil(lambda: window.inspector.visibleRegion().isEmpty(), timeout=3000)
-    before = window.inspector.record
+    window.docks.compare_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.inspector.visibleRegion().isEmpty(), timeout=3000)
+    before = window.docks.inspector.record
     assert before is not None and before.index == 1           # idle: the next update (epoch 1)
     result = run_to_end(qtbot, window)
-    assert window.inspector.record is before                  # covered through the whole run
-    window.inspector_dock.raise_()
-    qtbot.waitUntil(lambda: window.inspector.record is not before, timeout=3000)
-    assert window.inspector.record.index == result.epochs_run == 30
-    assert table(window.inspector)[0][6] == num(math.degrees(result.angles[-1][0]))
+    assert window.docks.inspector.record is before                  # covered through the whole run
+    window.docks.inspector_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.inspector.record is not before, timeout=3000)
+    assert window.docks.inspector.record.index == result.epochs_run == 30
+    assert table(window.docks.inspector)[0][6] == num(math.degrees(result.angles[-1][0]))

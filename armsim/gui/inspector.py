@@ -8,6 +8,7 @@ nothing is recomputed here.
 """
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -96,6 +97,13 @@ class InspectorPanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:
             self.fit_columns()
+
+    def show_no_update(self, start: Epoch) -> None:
+        """The run would end at its start pose (``start`` carries why): there is no update to show."""
+        self.record = start
+        self._fill([])
+        self.title.setText(f"<b>No update</b>: the run ends at its start pose · error = {num(start.error)}")
+        self.worked.setText(html.escape(f"{start.status}: {start.reason}"))
 
     def show_epoch(self, rec: Epoch, goal: float, next_update: bool = False) -> None:
         """Fill the table and the worked update from ``rec`` (an epoch with an update)."""

@@ -274,9 +274,12 @@ class MainWindow(QMainWindow):
     def show_next_update(self) -> None:
         """Idle: the inspector shows the first update the run would make; the meter judges the start."""
         p = self.state.params
-        first = next(islice(iter_epochs(p.with_(epochs=1, tol=0.0)), 1, None))
-        self.docks.inspector.show_epoch(first, p.goal, next_update=True)
-        self._judge(first.before)
+        records = list(islice(iter_epochs(p.with_(epochs=1, tol=0.0)), 2))
+        if len(records) == 1:           # the run ends where it starts (a target out of reach, already stretched)
+            self.docks.inspector.show_no_update(records[0])
+        else:
+            self.docks.inspector.show_epoch(records[1], p.goal, next_update=True)
+        self._judge(records[0].angles)
 
     def _live_plots(self) -> tuple:
         """The plots every frame changes, so each repaints once per frame while it is on screen."""

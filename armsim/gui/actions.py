@@ -90,21 +90,24 @@ class Actions:
 
         menu = w.menuBar()
         file_menu = menu.addMenu("&File")
+        self.menus = {"File": file_menu}
         self.open = file_menu.addAction("Open scenario…", QKeySequence.Open, lambda: files.open_scenario(w))
         self.recent = file_menu.addMenu("Open recent")
         self.recent.aboutToShow.connect(lambda: files.fill_recent_menu(w, self.recent))
         self.save = file_menu.addAction("Save scenario as…", QKeySequence.Save, lambda: files.save_scenario(w))
-        export_menu = file_menu.addMenu("Export")
+        export_menu = self.menus["Export"] = file_menu.addMenu("Export")
         self.exports = {label: export_menu.addAction(label, lambda lab=label: files.export(w, lab))
                         for label in files.EXPORTS}
         file_menu.addSeparator()
         self.quit = file_menu.addAction("Quit")
-        self.quit.setShortcut(QKeySequence.Quit)
+        self.quit.setShortcut(QKeySequence("Ctrl+Q"))       # QKeySequence.Quit is empty on some desktops
         self.quit.triggered.connect(w.close)
-        run_menu = menu.addMenu("&Run")
+        for a in (self.open, self.save, self.quit):
+            w.addAction(a)                             # their keys work with the menu bar hidden too
+        run_menu = self.menus["Run"] = menu.addMenu("&Run")
         for a in (self.run, self.pause, self.toggle, self.step, self.reset):
             run_menu.addAction(a)
-        lessons_menu = menu.addMenu("&Lessons")
+        lessons_menu = self.menus["Lessons"] = menu.addMenu("&Lessons")
         self.lessons = []
         for preset in PRESETS:
             a = lessons_menu.addAction(preset.name)
@@ -112,11 +115,11 @@ class Actions:
             a.triggered.connect(lambda _checked=False, p=preset: w.load_preset(p))
             self.lessons.append(a)
         lessons_menu.setToolTipsVisible(True)
-        view_menu = menu.addMenu("&View")
+        view_menu = self.menus["View"] = menu.addMenu("&View")
         for a in (self.presentation, self.colour_safe, self.log, w.dock.toggleViewAction(),
                   *(d.toggleViewAction() for d in w.docks.docks)):
             view_menu.addAction(a)
-        help_menu = menu.addMenu("&Help")
+        help_menu = self.menus["Help"] = menu.addMenu("&Help")
         self.shortcuts = help_menu.addAction(
             "Keyboard shortcuts", lambda: QMessageBox.information(w, "Keyboard shortcuts", SHORTCUTS))
         self.update_enabled()

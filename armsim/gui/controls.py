@@ -16,7 +16,6 @@ import math
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
-from superqt import QDoubleSlider
 from superqt.utils import qthrottled
 
 from armsim.core.params import LEARNERS, Params, ParamError
@@ -25,6 +24,8 @@ from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
 
 ETA_MIN, ETA_MAX = 1e-4, 10.0            # the slider's range; the entry takes any eta the model does
+ETA_STEPS = 1000
+SLIDER_STEPS_PER_DEGREE = 10
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, math.inf)   # epochs per second; inf = as fast as possible
 LEARNER_TEXT = {"gradient": "gradient descent (delta rule)", "hotcold": "hot and cold (seed 004)"}
 DRAG_MS = 30                             # a dragged slider updates the setup at most this often
@@ -36,9 +37,16 @@ def wrap_degrees(angle: float) -> float:
     return (angle + 180.0) % 360.0 - 180.0
 
 
-def slider_to_eta(position: float) -> float:
-    """The eta at a log-slider position (log10 of eta), rounded to 3 digits a student can type back."""
-    return float(f"{10.0 ** position:.3g}")
+def slider_to_eta(position: int) -> float:
+    """The eta at a position of the log slider, rounded to 3 digits a student can type back."""
+    log_eta = math.log10(ETA_MIN) + position / ETA_STEPS * math.log10(ETA_MAX / ETA_MIN)
+    return float(f"{10.0 ** log_eta:.3g}")
+
+
+def eta_to_slider(eta: float) -> int:
+    """Where the log slider shows ``eta`` (at an end for an eta outside its range)."""
+    frac = (math.log10(eta) - math.log10(ETA_MIN)) / math.log10(ETA_MAX / ETA_MIN)
+    return round(min(max(frac, 0.0), 1.0) * ETA_STEPS)
 
 
 def speed_text(speed: float) -> str:
@@ -58,8 +66,12 @@ class LinkRow:
     def __init__(self, index: int, panel: "ControlPanel"):
         self.index = index
         self.label = QLabel(f"w{index + 1}")
-        self.slider = QDoubleSlider(Qt.Horizontal)
-        self.slider.setRange(-180.0, 180.0)
+        # Tenths of a degree on a QSlider: superqt 0.9's float sliders ignore the arrow keys
+        # (their triggerAction is a stub), and a student steers a slider with them.
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(-1800, 1800)
+        self.slider.setSingleStep(10)                  # arrow keys: a degree; Page Up/Down: ten
+        self.slider.setPageStep(100)
         self.slider.setToolTip(f"start angle of link {index + 1}, degrees from horizontal (shown modulo 360)")
         self.angle = NumberEntry(f"w{index + 1}", step=1.0)
         self.angle.setToolTip(f"exact start angle of link {index + 1} in degrees (any size)")
@@ -67,7 +79,7 @@ class LinkRow:
         self.length = NumberEntry(f"L{index + 1}", step=0.1)
         self.length.setToolTip(f"length of link {index + 1} (greater than 0)")
         self.length.setMaximumWidth(90)
-        self.slider.valueChanged.connect(qthrottled(lambda v: panel.angle_from_slider(index, v), DRAG_MS))
+        self.slider.valueChanged.connect(qthrottled(lambda v: panel.angle_from_slider(index, v / SLIDER_STEPS_PER_DEGREE), DRAG_MS))
         self.angle.committed.connect(lambda v: panel.change(self.angle, angle=(index, v)))
         self.angle.refused.connect(panel.say_problem)
         self.length.committed.connect(lambda v: panel.change(self.length, length=(index, v)))
@@ -78,7 +90,7 @@ class LinkRow:
 
     def show(self, angle: float, length: float) -> None:
         with QSignalBlocker(self.slider):
-            self.slider.setValue(wrap_degrees(angle))
+            self.slider.setValue(round(wrap_degrees(angle) * SLIDER_STEPS_PER_DEGREE))
         self.angle.set_value(angle)
         self.length.set_value(length)
 
@@ -126,8 +138,8 @@ class ControlPanel(QWidget):
         learn_box = QGroupBox("Learning")
         form = QFormLayout(learn_box)
         eta_row = QHBoxLayout()
-        self.eta_slider = QDoubleSlider(Qt.Horizontal)
-        self.eta_slider.setRange(math.log10(ETA_MIN), math.log10(ETA_MAX))
+        self.eta_slider = QSlider(Qt.Horizontal)
+        self.eta_slider.setRange(0, ETA_STEPS)
         self.eta_slider.setToolTip("learning rate eta, logarithmic from 0.0001 to 10")
         self.eta_slider.valueChanged.connect(qthrottled(self._eta_from_slider, DRAG_MS))
         self.eta_entry = NumberEntry("eta", step=0.01)
@@ -238,7 +250,7 @@ class ControlPanel(QWidget):
         turns = round((old - wrap_degrees(old)) / 360.0)
         self.change(self.rows[i].slider, angle=(i, round(position, 1) + 360.0 * turns))
 
-    def _eta_from_slider(self, position: float) -> None:
+    def _eta_from_slider(self, position: int) -> None:
         self.change(self.eta_slider, eta=slider_to_eta(position))
 
     def _relink(self, n: int) -> None:
@@ -283,7 +295,7 @@ class ControlPanel(QWidget):
 
     def show_eta(self, eta: float) -> None:
         with QSignalBlocker(self.eta_slider):
-            self.eta_slider.setValue(min(max(math.log10(eta), math.log10(ETA_MIN)), math.log10(ETA_MAX)))
+            self.eta_slider.setValue(eta_to_slider(eta))
         self.eta_entry.set_value(eta)
 
     def show_speed(self, speed: float) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from armsim.core.landscape import Landscape, error_grid, path_on
 from armsim.core.params import Params
-from armsim.render.theme import LIGHT, Theme
+from armsim.render.theme import LIGHT, MAP_LINE, MAP_SHADOW, Theme, style_axes, style_axis
 
 GRID_POINTS = 200                   # per axis: 1.8 degrees a cell, ~1 ms to compute
 DECADES = 6                         # colours span this many decades below the map's largest error
@@ -154,26 +154,21 @@ class LandscapeView(QWidget):
         """Pens, sizes and fonts from ``theme``."""
         self.theme = t = theme
         self.plot.setBackground(t.background)
-        font = self.font()
-        font.setPixelSize(t.font_px)
         item = self.plot.getPlotItem()
-        for axis in (item.getAxis("bottom"), item.getAxis("left"), self.bar.axis):
-            axis.setTickFont(font)
-            axis.setPen(t.foreground)
-            axis.setTextPen(t.foreground)
-            axis.label.setFont(font)
+        font = self.font()
+        style_axes(item, t, font)
+        style_axis(self.bar.axis, t, font)
         for name in ("bottom", "left"):
             item.getAxis(name).setTicks([[(v, f"{v}°") for v in TICKS]])
-        # White with a dark shadow: visible on every colour of the map, from dark purple to yellow.
-        self.path.setPen(pg.mkPen("w", width=t.line_width))
-        self.path.setShadowPen(pg.mkPen("k", width=t.line_width + 3))
+        self.path.setPen(pg.mkPen(MAP_LINE, width=t.line_width))
+        self.path.setShadowPen(pg.mkPen(MAP_SHADOW, width=t.line_width + 3))
         # Two shapes as well as two colours: red and green alone fail the commonest colour blindness.
         for marker, colour, symbol, size in ((self.start_marker, t.start, "o", 1.5),
                                              (self.current_marker, t.final, "d", 2.2)):
             marker.setSymbol(symbol)
             marker.setSize(t.joint_size * size)
             marker.setBrush(t.brush(colour))
-            marker.setPen(pg.mkPen("w", width=2.5))
+            marker.setPen(pg.mkPen(MAP_LINE, width=2.5))
         self._label_axes()
 
     def _label_axes(self) -> None:
@@ -315,7 +310,7 @@ class LandscapeView(QWidget):
         x, y = path.wi_deg, path.wj_deg
         idx, connect = thin(x, y, path.connect)
         self.path.setData(x[idx], y[idx], connect=connect, symbol="o" if len(h) <= DOTS_UP_TO else None,
-                          symbolSize=5, symbolBrush="w", symbolPen=None)
+                          symbolSize=5, symbolBrush=MAP_LINE, symbolPen=None)
 
     # -- mouse --------------------------------------------------------------------------
     def _map_point(self, scene_pos) -> tuple[float, float] | None:

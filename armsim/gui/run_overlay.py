@@ -19,22 +19,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QListView, QListWidget, QListW
 from armsim.core.params import Params
 from armsim.core.run import Result
 from armsim.render.arm_plot import pose_points
-from armsim.render.theme import LIGHT, Theme
+from armsim.render.error_plot import ErrorCurve, epochs, for_long_curves
+from armsim.render.theme import GHOST_ALPHA, LIGHT, LOG_FLOOR, Theme, run_style, style_axes
 
-MAX_RUNS = 12
-#: Okabe-Ito, less yellow (invisible on white) and vermillion (kept for the red start pose).
-#: Six colours against four line styles repeat only after lcm(6, 4) = 12 = MAX_RUNS runs.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000")
-STYLES = (Qt.SolidLine, Qt.DashLine, Qt.DotLine, Qt.DashDotLine)
-GHOST_ALPHA = 140           # final poses are ghosts: overlapping ones stay visible through each other
-LOG_FLOOR = 1e-30           # a log axis cannot show 0; errors below this are drawn at it
+MAX_RUNS = 12               # theme.PALETTE against theme.STYLES: any 12 runs in a row differ
 LEGEND_ROWS = 3             # labels per legend column: twelve runs take four columns
 SWATCH_WIDTH = 48
-
-
-def run_style(k: int) -> tuple[str, Qt.PenStyle]:
-    """Colour and line style of the ``k``-th run added since the last clear (distinct for any 12 in a row)."""
-    return PALETTE[k % len(PALETTE)], STYLES[k % len(STYLES)]
 
 
 def _plot(bottom: str, left: str) -> pg.PlotWidget:
@@ -70,10 +60,10 @@ class RunOverlay(QWidget):
         self.error_plot, self.arm_plot = _plot("epoch", "error E"), _plot("x", "lateral position Y")
         e, a = self.error_plot.getPlotItem(), self.arm_plot.getPlotItem()
         a.setAspectLocked(True, 1.0)
-        self.curves = [e.plot(antialias=True) for _ in range(MAX_RUNS)]
+        for_long_curves(e)                                    # a 1e6-epoch curve draws at screen resolution
+        self.curves = [ErrorCurve() for _ in range(MAX_RUNS)]
         for curve in self.curves:
-            curve.setDownsampling(auto=True, method="peak")    # a 1e6-epoch curve draws at screen resolution
-            curve.setClipToView(True)
+            e.addItem(curve)
         self.target_line = pg.InfiniteLine(angle=0, movable=False)
         a.addItem(self.target_line)
         self.ghosts = [a.plot(antialias=True) for _ in range(MAX_RUNS)]
@@ -100,18 +90,10 @@ class RunOverlay(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         """Pens, sizes and fonts from ``theme`` (fonts at ``theme.font_px``, legible on a projector)."""
         self.theme = t = theme
-        font = self.font()
-        font.setPixelSize(t.font_px)
         for plot, title in ((self.error_plot, "error per epoch"), (self.arm_plot, "final poses; red: start")):
             plot.setBackground(t.background)
             plot.getPlotItem().setTitle(title, color=t.foreground, size=f"{t.font_px}px")
-            for name in ("bottom", "left"):
-                axis = plot.getPlotItem().getAxis(name)
-                axis.setTickFont(font)
-                axis.setPen(t.foreground)
-                axis.setTextPen(t.foreground)
-                axis.label.setFont(font)
-                axis.enableAutoSIPrefix(False)
+            style_axes(plot.getPlotItem(), t, self.font())
         self.legend.setIconSize(QSize(SWATCH_WIDTH, t.font_px))
         self.legend.setFixedHeight(LEGEND_ROWS * (max(t.font_px, self.legend.fontMetrics().height()) + 8) + 8)
         self.target_line.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7), Qt.DashLine))
@@ -175,7 +157,7 @@ class RunOverlay(QWidget):
             colour, style = run_style(style_index)
             errors = np.maximum(result.errors, LOG_FLOOR) if self.log else result.errors
             curve.setPen(t.pen(colour, style=style))
-            curve.setData(np.arange(len(errors), dtype=float), errors)
+            curve.setData(epochs(len(errors)), errors)
             _pose_style(ghost, t, colour, style, GHOST_ALPHA, 0.8)
             x, y = pose_points(result.angles[-1], result.params)
             finite = bool(np.isfinite(x).all() and np.isfinite(y).all())

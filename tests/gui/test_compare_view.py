@@ -7,19 +7,20 @@ from PySide6.QtGui import QImage
 from armsim.core.sweeps import MAX_SWEEP_COST, default_etas, default_starts, run_label
 from armsim.render.arm_plot import pose_points
 from armsim.gui.compare_view import FIX_SETUP, CompareView
-from armsim.gui.run_overlay import MAX_RUNS, PALETTE, STYLES, run_style
-from armsim.gui.worker import RunController
+from armsim.gui.run_overlay import MAX_RUNS
+from armsim.render.theme import LOG_FLOOR
+from armsim.gui.jobs import Jobs
 from armsim.core.params import Params
 from armsim.core.run import solve
 
-from tests.gui.test_window import empty, show_alone
+from tests.helpers import empty, show_alone
 
 SWEEP_TIMEOUT = 30_000      # ms; the sweeps here take well under a second
 
 
 @pytest.fixture
 def view(qtbot, qapp):
-    v = CompareView()
+    v = CompareView(Jobs())
     v.set_params(Params())
     show_alone(qtbot, v, 900, 520)
     yield v
@@ -79,13 +80,16 @@ def test_start_sweep_and_learner_comparison(qtbot, view):
 
 
 def test_log_scale_draws_zero_errors_at_the_floor(qtbot, view):
+    view.set_params(Params(eta=0.3, epochs=60))         # exactly 0 from epoch 22 on
     view.set_log(True)
     view.sweep_etas(etas=(0.3,))
     qtbot.waitUntil(lambda: not view.busy and len(view.runs) == 1, timeout=SWEEP_TIMEOUT)
-    errors = solve(Params(eta=0.3)).errors
-    curve = view.overlay.curves[0]
-    assert np.all(curve.yData > 0)
-    np.testing.assert_array_equal(curve.yData, np.maximum(errors, 1e-30))
+    errors = solve(Params(eta=0.3, epochs=60)).errors
+    assert (errors == 0).any() and (errors[errors > 0] < 1e-30).any()
+    x, y = view.overlay.curves[0].getData()               # as drawn: log10 of the errors, zeros at the floor
+    np.testing.assert_array_equal(x, np.arange(len(errors)))
+    np.testing.assert_allclose(y, np.log10(np.maximum(errors, LOG_FLOOR)), rtol=1e-15)
+    assert y.min() == np.log10(LOG_FLOOR) < np.log10(errors[errors > 0].min())     # no real error is moved
 
 
 def test_clear_empties_every_item_and_the_legend(qtbot, view):
@@ -100,15 +104,24 @@ def test_clear_empties_every_item_and_the_legend(qtbot, view):
     np.testing.assert_array_equal(view.overlay.start_curve.yData, y)
 
 
+def drawn_styles(overlay):
+    """(colour, line style) of the pen each shown run's curve is painted with, oldest run first."""
+    return [(c.curve.opts["pen"].color().name(), c.curve.opts["pen"].style())
+            for c in overlay.curves if c.isVisible()]
+
+
 def test_keeps_the_newest_twelve_runs_in_distinct_styles(view):
     result = solve(Params())
-    for k in range(MAX_RUNS + 3):
+    previous = []
+    for k in range(2 * MAX_RUNS + 5):                   # every window of twelve runs in a row, twice round
         view.add_run(f"run {k}", result)
-    assert [label for label, _ in view.runs] == [f"run {k}" for k in range(3, MAX_RUNS + 3)]
-    pens = {(c.opts["pen"].color().name(), c.opts["pen"].style()) for c in view.overlay.curves}
-    assert len(pens) == MAX_RUNS
-    assert len({run_style(k) for k in range(MAX_RUNS)}) == MAX_RUNS
-    assert len(PALETTE) * len(STYLES) >= MAX_RUNS
+        first = max(0, k + 1 - MAX_RUNS)
+        assert [label for label, _ in view.runs] == [f"run {j}" for j in range(first, k + 1)]
+        styles = drawn_styles(view.overlay)
+        assert len(styles) == len(view.runs) == len(set(styles))
+        # a run keeps its colour and style while it stays (only the newest is new)
+        assert styles[:-1] == (previous[1:] if k >= MAX_RUNS else previous)
+        previous = styles
 
 
 def test_add_last_run_button(qtbot, view):
@@ -126,15 +139,15 @@ def test_stop_during_a_long_sweep_joins_the_thread_and_discards_the_runs(qtbot, 
     # machine, and within the sweep budget; 300,000 had finished before the click on a loaded one):
     # stop lands in the middle of it.
     view.set_params(Params(epochs=800_000))
-    with qtbot.waitSignal(view.runner.progress, timeout=SWEEP_TIMEOUT) as progress:
-        view.sweep_etas(etas=(0.82, 0.01))
-        assert view.busy
-        assert not view.buttons["etas"].isEnabled() and view.cancel_button.isVisible()
-        assert len(RunController.live_threads) == 1
-    assert progress.args == [1, 2]
+    view.sweep_etas(etas=(0.82, 0.01))
+    assert view.busy
+    assert not view.buttons["etas"].isEnabled() and view.cancel_button.isVisible()
+    assert len(view.jobs.running()) == 1
+    qtbot.waitUntil(lambda: view.progress.value() == 1, timeout=SWEEP_TIMEOUT)     # the first run is done
+    assert view.progress.maximum() == 2
     qtbot.mouseClick(view.cancel_button, Qt.LeftButton)
     assert not view.busy
-    assert not RunController.live_threads
+    assert not view.jobs.running()
     assert view.runs == []
     assert view.message.text() == "Sweep cancelled."
     assert view.buttons["etas"].isEnabled()
@@ -144,7 +157,7 @@ def test_a_huge_sweep_is_refused_with_a_message(qtbot, view):
     p = Params(epochs=1_000_000)
     view.set_params(p)
     qtbot.mouseClick(view.buttons["etas"], Qt.LeftButton)
-    assert not view.busy and not RunController.live_threads
+    assert not view.busy and not view.jobs.running()
     assert "too long" in view.message.text() and f"{MAX_SWEEP_COST:,}" in view.message.text()
 
 
@@ -159,8 +172,9 @@ def test_invalid_setup_disables_the_sweeps(view):
 
 
 def test_render(qtbot, view):
-    """The tab paints with runs in it, the error curves in their colours."""
+    """The tab paints with runs in it, every error curve in its colour."""
     click_and_wait(qtbot, view, "etas")
-    image = view.grab().toImage().convertToFormat(QImage.Format_RGB32)
-    pixels = np.frombuffer(image.constBits(), np.uint32, image.width() * image.height()) & 0xFFFFFF
-    assert int(PALETTE[0][1:], 16) in set(pixels.tolist())
+    image = view.overlay.error_plot.grab().toImage().convertToFormat(QImage.Format_RGB32)
+    pixels = set((np.frombuffer(image.constBits(), np.uint32, image.width() * image.height()) & 0xFFFFFF).tolist())
+    for colour, _style in drawn_styles(view.overlay):
+        assert int(colour[1:], 16) in pixels

@@ -12,7 +12,7 @@ from armsim.core.landscape import error_grid, path_on
 from armsim.core.params import Params
 from armsim.core.run import solve
 
-from tests.gui.test_window import empty, run_to_end, show_alone
+from tests.helpers import empty, run_to_end, show_alone
 
 
 @pytest.fixture
@@ -53,12 +53,29 @@ def test_image_is_the_shaded_error_grid_with_joint_i_across(view):
     np.testing.assert_array_equal(view.image.image, shade(land.errors))
     np.testing.assert_allclose(10.0 ** view.image.image - land.errors.max() * 10.0 ** -DECADES, land.errors,
                                atol=1e-12)
-    # The cell drawn at (w_i, w_j) in degrees holds errors[a, b]: i across, j up, whatever the global option.
-    assert pg.getConfigOption("imageAxisOrder") == "col-major"
+    assert_cells_in_place(view, land)
+    assert (view.start_marker.pos().x(), view.start_marker.pos().y()) == (22.0, -20.0)
+
+
+def assert_cells_in_place(view, land):
+    """The cell drawn at (w_i, w_j) in degrees holds errors[a, b]: joint i across, joint j up."""
     for a, b in ((0, 0), (17, 150), (199, 3), (100, 100)):
         pixel = view.image.mapFromView(QPointF(land.wi_deg[a], land.wj_deg[b]))
         assert (math.floor(pixel.x()), math.floor(pixel.y())) == (a, b)
-    assert (view.start_marker.pos().x(), view.start_marker.pos().y()) == (22.0, -20.0)
+        assert view.image.image[math.floor(pixel.x()), math.floor(pixel.y())] == shade(land.errors)[a, b]
+
+
+@pytest.mark.parametrize("order", ["row-major", "col-major"])
+def test_the_map_is_oriented_whatever_the_global_image_axis_order(qtbot, qapp, order):
+    saved = pg.getConfigOption("imageAxisOrder")
+    pg.setConfigOptions(imageAxisOrder=order)
+    try:
+        view = LandscapeView()
+        qtbot.addWidget(view)
+        view.set_params(Params())
+        assert_cells_in_place(view, grid(Params()))
+    finally:
+        pg.setConfigOptions(imageAxisOrder=saved)
 
 
 def test_path_is_path_on_of_the_history(view):
@@ -179,10 +196,10 @@ def test_a_covered_map_draws_the_path_when_it_shows(view):
 
 def test_the_window_tells_the_map_when_its_tab_shows(qtbot, make_window):
     window = make_window(Params(epochs=25))
-    window.inspector_dock.raise_()
+    window.docks.inspector_dock.raise_()
     result = run_to_end(qtbot, window)
     assert empty(window.landscape_view.path)         # the chain-rule tab covered it through the run
-    window.landscape_dock.raise_()
+    window.docks.landscape_dock.raise_()
     qtbot.waitUntil(lambda: not empty(window.landscape_view.path), timeout=3000)
     land = window.landscape_view.landscape
     np.testing.assert_array_equal(window.landscape_view.path.xData, path_on(land, result.angles).wi_deg)

@@ -103,7 +103,7 @@ def test_changing_the_arm_during_a_run_stops_and_resets(qtbot, make_window):
     window = make_window(Params(epochs=100_000), speed=100)
     click(qtbot, window, window.actions.run)
     qtbot.waitUntil(lambda: window.epoch_shown >= 2, timeout=5000)
-    window.controls.rows[0].slider.setValue(45.0)
+    window.controls.rows[0].slider.setValue(450)
     qtbot.waitUntil(lambda: window.state.run_state == "idle", timeout=3000)    # the slider's drag is throttled
     assert window.state.run_state == "idle" and window.state.result is None
     assert window.params.angles_deg[0] == 45.0

@@ -2,16 +2,20 @@
 
     python benchmarks/bench_gui.py [--epochs 100000] [--links 20] [--launches 9] [--size 1600x900]
 
-1. A run of --epochs epochs at full speed with --links links in the real window
+1. The post's 3-link arm at "as fast as possible" in the window, --post-epochs epochs:
+   epochs per second in the window (target >= 100,000) beside ``armsim.solve`` of the
+   same setup headless in the same process (the reference), and the largest gap
+   between ticks of a 16 ms QTimer on the GUI thread meanwhile (target < 50 ms).
+2. A run of --epochs epochs at full speed with --links links in the real window
    (offscreen unless QT_QPA_PLATFORM says otherwise): the largest gap between
    ticks of a 16 ms QTimer on the GUI thread (target < 50 ms), frames drawn per
    second (the arm canvas's paint events; target >= 30), the run's wall time,
    and memory: the process's peak RSS before and after the run, against the size
    of the run's history (tracemalloc is not used: it slows the solver tenfold).
-2. Time from launch to the first painted window, armsim against a bare PySide6 +
+3. Time from launch to the first painted window, armsim against a bare PySide6 +
    pyqtgraph window with two PlotWidgets (median of --launches process starts, in turn;
    target: armsim <= 1.5 x bare).
-3. Closing the window during a long run: seconds from close() to the end of the
+4. Closing the window during a long run: seconds from close() to the end of the
    event loop (target < 1 s).
 """
 from __future__ import annotations
@@ -69,16 +73,17 @@ def first_paint(kind: str) -> float:
     return float(out.split()[-1])
 
 
-def long_run(epochs: int, links: int, size: tuple[int, int]) -> dict:
+def long_run(params, size: tuple[int, int], close_test: bool = True) -> dict:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-    from armsim import Params
     from armsim.render.qt_app import make_app
+    from armsim.gui.jobs import THREAD_PREFIX
     from armsim.gui.main_window import MainWindow
+    import math
+    import threading
 
     make_app()                          # the QApplication, configured as armsim runs it
-    params = Params(angles_deg=tuple(((-1) ** i) * (10 + 3 * i) for i in range(links)), epochs=epochs, eta=0.001)
     window = MainWindow(params)
-    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.state.set_speed(math.inf)
     window.resize(*size)
     window.show()
     settle = QEventLoop()               # as a user would: the window is up and drawn before Run is pressed
@@ -101,7 +106,7 @@ def long_run(epochs: int, links: int, size: tuple[int, int]) -> dict:
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     done = {}
     loop = QEventLoop()         # not app.exec()/quit(): Qt 6's quit() closes every window
-    window.controller.finished.connect(lambda r: (done.setdefault("result", r), loop.quit()))
+    window.state.resultChanged.connect(lambda r: r is not None and (done.setdefault("result", r), loop.quit()))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     timer.start()
     t0 = time.perf_counter()
@@ -117,21 +122,36 @@ def long_run(epochs: int, links: int, size: tuple[int, int]) -> dict:
                history_mb=(result.angles.nbytes + result.errors.nbytes + result.etas.nbytes) / 2**20,
                rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
+    if not close_test:
+        window.close()
+        return out
     # Closing during a long run.
-    window.controls.epochs.setValue(1_000_000)
+    window.state.update(epochs=1_000_000 // params.n_links)
     window.run_or_pause()
     closed = {}
-    QTimer.singleShot(500, lambda: (closed.setdefault("state", window.controller.state),
+    QTimer.singleShot(500, lambda: (closed.setdefault("state", window.state.run_state),
                                     closed.setdefault("t", time.perf_counter()), window.close(), loop.quit()))
     loop.exec()
     out["close_s"] = time.perf_counter() - closed["t"]
     out["close_state"] = closed["state"]
-    out["threads_left"] = len(type(window.controller).live_threads)
+    out["threads_left"] = sum(t.name.startswith(THREAD_PREFIX) and t.is_alive() for t in threading.enumerate())
     return out
+
+
+def headless_speed(params) -> float:
+    """Epochs per second of ``armsim.solve`` on ``params``: the reference, in this process (best of 3)."""
+    from armsim import solve
+    best = 0.0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        result = solve(params)
+        best = max(best, result.epochs_run / (time.perf_counter() - t0))
+    return best
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--post-epochs", type=int, default=1_000_000, help="epochs of the post's arm (part 1)")
     ap.add_argument("--epochs", type=int, default=100_000)
     ap.add_argument("--links", type=int, default=20)
     ap.add_argument("--launches", type=int, default=9)   # each launch jitters by +-0.15 s here: a median of many
@@ -139,7 +159,19 @@ def main() -> None:
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
 
-    r = long_run(args.epochs, args.links, size)
+    from armsim import Params
+    post = Params(epochs=args.post_epochs, eta=0.001)      # the post's start; a small eta keeps it moving
+    reference = headless_speed(post)
+    p = long_run(post, size, close_test=False)
+    print(f"the post's 3-link arm, {p['epochs']:,} epochs, as fast as possible, {size[0]}x{size[1]} window:")
+    print(f"  in the window       {p['epochs'] / p['wall']:11,.0f} epochs/s   (target >= 100,000)")
+    print(f"  headless solve()    {reference:11,.0f} epochs/s   (reference, same process; window/headless "
+          f"{p['epochs'] / p['wall'] / reference:.2f})")
+    print(f"  largest gap between 16 ms timer ticks meanwhile {p['max_gap_ms']:6.1f} ms   (99th percentile "
+          f"{p['p99_gap_ms']:.1f} ms; target < 50)")
+    params = Params(angles_deg=tuple(((-1) ** i) * (10 + 3 * i) for i in range(args.links)), epochs=args.epochs,
+                    eta=0.001)
+    r = long_run(params, size)
     print(f"run: {r['epochs']:,} epochs, {args.links} links, full speed, {size[0]}x{size[1]} window, platform "
           f"{os.environ['QT_QPA_PLATFORM']}"
           f" -> {r['status']} in {r['wall']:.2f} s ({r['epochs'] / r['wall']:,.0f} epochs/s)")

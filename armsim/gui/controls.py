@@ -16,12 +16,12 @@ import math
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
-from superqt.utils import qthrottled
 
 from armsim.core.params import LEARNERS, Params, ParamError
 from armsim.gui.entries import NumberEntry
 from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
+from armsim.gui.throttle import Throttle
 
 ETA_MIN, ETA_MAX = 1e-4, 10.0            # the slider's range; the entry takes any eta the model does
 ETA_STEPS = 1000
@@ -79,7 +79,8 @@ class LinkRow:
         self.length = NumberEntry(f"L{index + 1}", step=0.1)
         self.length.setToolTip(f"length of link {index + 1} (greater than 0)")
         self.length.setMaximumWidth(90)
-        self.slider.valueChanged.connect(qthrottled(lambda v: panel.angle_from_slider(index, v / SLIDER_STEPS_PER_DEGREE), DRAG_MS))
+        self.slider.valueChanged.connect(Throttle(lambda v: panel.angle_from_slider(index, v / SLIDER_STEPS_PER_DEGREE),
+                                                   DRAG_MS, self.slider))
         self.angle.committed.connect(lambda v: panel.change(self.angle, angle=(index, v)))
         self.angle.refused.connect(panel.say_problem)
         self.length.committed.connect(lambda v: panel.change(self.length, length=(index, v)))
@@ -141,7 +142,7 @@ class ControlPanel(QWidget):
         self.eta_slider = QSlider(Qt.Horizontal)
         self.eta_slider.setRange(0, ETA_STEPS)
         self.eta_slider.setToolTip("learning rate eta, logarithmic from 0.0001 to 10")
-        self.eta_slider.valueChanged.connect(qthrottled(self._eta_from_slider, DRAG_MS))
+        self.eta_slider.valueChanged.connect(Throttle(self._eta_from_slider, DRAG_MS, self.eta_slider))
         self.eta_entry = NumberEntry("eta", step=0.01)
         self.eta_entry.setMaximumWidth(110)
         self.eta_entry.setToolTip("exact learning rate: any number greater than 0 (e.g. 0.075 or 1e-3)")

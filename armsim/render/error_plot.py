@@ -1,46 +1,129 @@
 """The error curve: error per epoch, live, with a log-scale toggle, a current-epoch marker and a hover readout.
 
+This module owns :class:`ErrorPlot` (the window's and the exported figures' curve)
+and :class:`ErrorCurve`, the item that draws any long error curve (the Compare
+overlay's too) at screen resolution.
+
 Errors arrive in frames and are stored in one preallocated array (its size is
 the run's epoch budget), so a 100,000-epoch run costs one array, not a list of
-floats. Storing is separate from drawing: the window redraws on its own clock,
-and a long curve is drawn as a min/max envelope with one column per pixel of
-the plot's width (at most MAX_DRAWN), so a frame costs the same at epoch 100
-as at epoch 1,000,000, and no more than the screen can show.
+floats. Storing is separate from drawing: the window redraws on its own clock.
+A long curve is drawn by pyqtgraph's own peak downsampling and clipping
+(DESIGN.md), so a frame draws about as many points at epoch 1,000,000 as at
+epoch 1,000, and every spike and dip survives.
 """
 from __future__ import annotations
+
+import bisect
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from armsim.render.live_plot import LivePlot
-from armsim.render.theme import LIGHT, Theme, style_axes
+from armsim.render.theme import LIGHT, LOG_FLOOR, Theme, style_axes
 
-# Log axes cannot show 0; errors below this are drawn at it (an exact 0 happens when the arm hits the target).
-LOG_FLOOR = 1e-300
-MAX_DRAWN = 2000        # most columns of the min/max envelope of a long curve
-MIN_DRAWN = 100         # fewest, for a plot not laid out yet
+# LOG_FLOOR is theme's, named here too for the figures that draw this plot (figure.py imports it from here).
+__all__ = ["ErrorCurve", "ErrorPlot", "LOG_FLOOR", "epochs", "for_long_curves"]
+
 GROW = 1.25             # a linear error axis that must grow makes this much room above the largest error
 
+_EPOCHS = np.arange(0)
 
-def envelope(values: np.ndarray, columns: int = MAX_DRAWN) -> tuple[np.ndarray, np.ndarray]:
-    """``(x, y)`` that draw like ``values`` at screen resolution: the min and max of each block of epochs.
 
-    Every peak and dip survives (a divergence spike is never averaged away).
+def epochs(n: int) -> np.ndarray:
+    """``0 .. n-1`` as a read-only integer array, shared: a frame's x data costs no allocation.
+
+    Integers, because pyqtgraph then knows without a pass over a million values
+    that they are finite (``PlotDataset``).
     """
-    n = len(values)
-    if n <= 2 * columns:
-        return np.arange(n, dtype=float), values
-    block = -(-n // columns)
-    whole = n // block * block
-    blocks = values[:whole].reshape(-1, block)
-    starts = np.arange(0, whole, block, dtype=float)
-    x = np.repeat(starts, 2) + np.tile([0.0, block / 2], len(starts))
-    y = np.column_stack((blocks.min(axis=1), blocks.max(axis=1))).ravel()
-    if whole < n:
-        x = np.append(x, np.arange(whole, n, dtype=float))
-        y = np.append(y, values[whole:])
-    return x, y
+    global _EPOCHS
+    if len(_EPOCHS) < n:
+        _EPOCHS = np.arange(max(n, 2 * len(_EPOCHS)))
+        _EPOCHS.flags.writeable = False
+    return _EPOCHS[:n]
+
+
+def for_long_curves(plot_item) -> None:
+    """Make ``plot_item`` draw every curve added to it downsampled by peaks and clipped to the view.
+
+    A mode of the plot, not of each curve: ``PlotItem.addItem`` gives every curve the
+    plot's modes (those of its context menu), overriding what the curve had.
+    """
+    plot_item.setDownsampling(auto=True, mode="peak")
+    plot_item.setClipToView(True)
+
+
+class ErrorCurve(pg.PlotDataItem):
+    """A curve of one value per epoch, any length, drawn by pyqtgraph's peak downsampling and clipped to the view.
+
+    Add it to a plot set up by :func:`for_long_curves`.
+
+    pyqtgraph 0.14 downsamples in whole blocks of ``ds`` points (``ds`` grows with
+    the epochs per pixel) and leaves off the ``len % ds`` points after the last
+    block: a run that diverged at epoch 30 of a 1,000,000-epoch budget drew
+    nothing, and the last epochs of any long curve, where a divergence spikes,
+    were missing. The child :attr:`tail` draws the raw points from the end of
+    what pyqtgraph drew to the right edge of the view (at most about 2 ``ds``
+    points), with the curve's pen; it is a child so that it hides, moves and
+    paints with the curve. Epochs must be increasing; x log mode is not handled.
+
+    With ``premapped=True`` the owner gives y values already on the axis's scale
+    (log10 on a log axis) and the curve ignores the plot's log mode.
+    """
+
+    tail = None                 # set in __init__; pyqtgraph draws once before that
+    premapped = False
+
+    def __init__(self, *args, premapped: bool = False, **kwargs):
+        kwargs.setdefault("antialias", True)
+        # One block (its min and max) per pixel column, all a screen can show of it. pyqtgraph's default
+        # of 5 drew ~7,800 points across an 840-pixel plot, and a repaint took 4 to 5 times as long.
+        kwargs.setdefault("autoDownsampleFactor", 1.0)
+        super().__init__(*args, **kwargs)
+        self.premapped = premapped
+        # The limiter measures all of the data at every setData (2 of the 3.7 ms of a 1e6-epoch redraw)
+        # to clip points a million view heights away, where an error curve's own axes never put any.
+        self.setDynamicRangeLimit(None)
+        self.tail = pg.PlotCurveItem()
+        self.tail.setParentItem(self)
+
+    def setLogMode(self, xState: bool, yState: bool):
+        super().setLogMode(xState, yState and not self.premapped)
+
+    def updateItems(self, styleUpdate: bool = True):
+        super().updateItems(styleUpdate)
+        if self.tail is not None:
+            self._draw_tail()
+
+    def _draw_tail(self) -> None:
+        x, y = self.getOriginalDataset()
+        if x is None or self.opts["pen"] is None:
+            self.tail.setData([], [])
+            return
+        drawn = self.getData()[0]               # what pyqtgraph drew (cached by updateItems)
+        start = bisect.bisect_left(x, drawn[-1]) if drawn is not None and len(drawn) else 0
+        view = self.getViewBox()
+        end = len(x) if view is None else min(len(x), bisect.bisect_right(x, view.viewRect().right()) + 1)
+        if end - start < 2:                     # pyqtgraph drew the curve to its end (no downsampling)
+            self.tail.setData([], [])
+            return
+        ty = y[start:end]
+        if self.opts["logMode"][1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ty = np.log10(ty)
+            ty[~np.isfinite(ty)] = np.nan       # as pyqtgraph maps zeros: a gap
+        self.tail.setData(x[start:end], ty, pen=self.opts["pen"], shadowPen=self.opts["shadowPen"],
+                          antialias=self.opts["antialias"], connect="finite")
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
+        """The drawn curve's bounds and the tail's: an auto range must show a spike in the last epochs."""
+        lo, hi = super().dataBounds(ax, frac, orthoRange)
+        if self.tail is None or self.tail.getData()[0] is None or not len(self.tail.getData()[0]):
+            return lo, hi
+        tlo, thi = self.tail.dataBounds(ax, frac, orthoRange)
+        finite = [v for v in (lo, hi, tlo, thi) if v is not None and np.isfinite(v)]
+        return (min(finite), max(finite)) if finite else (lo, hi)
+
 
 class ErrorPlot(LivePlot):
     """Error against epoch for the current run."""
@@ -55,23 +138,26 @@ class ErrorPlot(LivePlot):
         item.setLabel("left", "error E")
         for name in ("bottom", "left"):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only: cheaper, cleaner
-        self.curve = item.plot(antialias=True)
+        # log10 values on a log axis come from _log_errors, kept as errors arrive: the log of a million
+        # errors took 8.7 ms, a third of a frame, when pyqtgraph's log mode redid it at every redraw.
+        self.curve = ErrorCurve(premapped=True)
+        for_long_curves(item)
+        item.addItem(self.curve)
         self.marker = pg.ScatterPlotItem()
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         item.addItem(self.cursor)
         item.addItem(self.marker)
         self.readout = pg.TextItem(anchor=(1, 0))
         item.addItem(self.readout, ignoreBounds=True)
-        self.errors = np.empty(0)
-        self.count = 0
-        self.current = 0
+        self._make_room(0)
         self.log = False
         self.scene().sigMouseMoved.connect(self._hover)
         item.vb.sigResized.connect(self._resized)
         self.cache_still()
-        self._drawn_columns = 0
+        self._drawn_width = 0.0
         self._top = 0.0                 # top of a linear error axis (see _fit_y); 0 until the first error
         self._start_error = None
+        self._idle_log_range = False    # a log axis shows the idle range of _fit_idle, not the errors
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -90,14 +176,20 @@ class ErrorPlot(LivePlot):
         style_axes(self.getPlotItem(), t, self.font())
 
     # -- data ---------------------------------------------------------------------------
+    def _make_room(self, capacity: int) -> None:
+        """Empty buffers for epochs 0 .. capacity: the errors, and what a log axis draws of them."""
+        self.errors = np.empty(capacity + 1)
+        self._log_errors = np.empty(capacity + 1)
+        self.count = self.current = 0
+        self._peak = -np.inf            # the largest finite error stored
+
     def reset(self, capacity: int, start_error: float | None = None) -> None:
         """Empty the curve and make room for ``capacity`` epochs (plus the start).
 
         With the run's ``start_error`` a linear axis takes its range now, while the window
         is idle, rather than with the first frame of the run.
         """
-        self.errors = np.empty(capacity + 1)
-        self.count = self.current = 0
+        self._make_room(capacity)
         self.curve.setData([], [])
         self.marker.setData([], [])
         self.cursor.setValue(0)
@@ -111,6 +203,9 @@ class ErrorPlot(LivePlot):
         """Keep the errors of epochs ``first .. first+len-1`` (a frame from the worker); draw later."""
         end = first + len(errors)
         self.errors[first:end] = errors
+        self._log_errors[first:end] = self._on_log_axis(self.errors[first:end])
+        self._peak = max(self._peak, float(np.max(self.errors[first:end], initial=-np.inf,
+                                                  where=np.isfinite(self.errors[first:end]))))
         self.count = max(self.count, end)
         self.current = end - 1
 
@@ -130,28 +225,26 @@ class ErrorPlot(LivePlot):
         per run).
         """
         n = len(errors)
-        self.errors = np.empty(max(capacity, n - 1) + 1)
-        self.errors[:n] = errors
-        self.count, self.current = n, n - 1
-        x, y = envelope(self.errors[:n], self.columns())
-        y = self._shown(y)
+        size = max(capacity, n - 1)
+        if len(self.errors) != size + 1:        # a video shows many epochs of one run: keep the buffers
+            self._make_room(size)
+        self.count = 0
+        self._peak = -np.inf
+        self.store(0, np.asarray(errors, dtype=float))
+        x, y = epochs(n), self._shown()[:n]
         if extra is None:
-            mx, my = self.current, self.errors[n - 1:n]
+            mx, my = self.current, y[n - 1:n]
         else:
             mx, e = extra
-            x, y, my = np.append(x, mx), np.append(y, e), np.array([e])
+            my = self._on_log_axis(np.array([e], dtype=float)) if self.log else np.array([e], dtype=float)
+            x, y = np.append(x, mx), np.append(y, my)
         self.curve.setData(x, y)
-        self.marker.setData([mx], self._marker_y(my))
+        self.marker.setData([mx], my)
         self.cursor.setValue(mx)
-
-    def columns(self) -> int:
-        """Envelope columns: one per device pixel across the plot area (a finer curve draws the same)."""
-        pixels = self.getPlotItem().vb.width() * self.devicePixelRatioF()
-        return int(min(MAX_DRAWN, max(MIN_DRAWN, pixels)))
 
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
-        self.getPlotItem().setLogMode(False, self.log)
+        self.getPlotItem().setLogMode(False, self.log)     # the axis; curve and marker get log10 values
         self._top = 0.0
         if self.count:
             self.getPlotItem().enableAutoRange(y=True)
@@ -163,8 +256,10 @@ class ErrorPlot(LivePlot):
         """The y range before any error is drawn: up to the start error, if known (6 decades on a log axis)."""
         item, e = self.getPlotItem(), self._start_error
         item.enableAutoRange(y=True)
+        self._idle_log_range = False
         if e is not None and e > 0 and self.log:
-            item.setYRange(np.log10(e) - 6.0, np.log10(e), padding=0.04)
+            item.setYRange(np.log10(e) - 6.0, np.log10(e), padding=0.04)     # until the first redraw
+            self._idle_log_range = True
         elif e is not None and e > 0:
             self._fit_y(float(e))
 
@@ -179,27 +274,33 @@ class ErrorPlot(LivePlot):
         self._top = top if self._top == 0.0 else top * GROW
         self.getPlotItem().setYRange(0.0, self._top, padding=0.04)
 
-    def _shown(self, values: np.ndarray) -> np.ndarray:
-        return np.maximum(values, LOG_FLOOR) if self.log else values
+    @staticmethod
+    def _on_log_axis(values: np.ndarray) -> np.ndarray:
+        """Where ``values`` sit on a log axis: log10, with errors below LOG_FLOOR (zeros) at the floor."""
+        return np.log10(np.maximum(values, LOG_FLOOR))
 
-    def _marker_y(self, values: np.ndarray) -> np.ndarray:
-        # The curve is a PlotDataItem and follows the plot's log mode; the marker (a ScatterPlotItem)
-        # does not, so on a log axis it gets log10 values itself.
-        return np.log10(self._shown(values)) if self.log else values
+    def _shown(self) -> np.ndarray:
+        """The stored errors as the y axis draws them."""
+        return self._log_errors if self.log else self.errors
 
     def _resized(self) -> None:
-        if self.count and self.columns() != self._drawn_columns:    # a wider plot shows a finer curve
+        # pyqtgraph picks its downsampling when the data or the view's range change, not the plot's size
+        width = self.getPlotItem().vb.width()
+        if self.count and width != self._drawn_width:
             self.redraw()
 
     def redraw(self) -> None:
         n = self.count
         if n == 0:
             return
-        self._drawn_columns = self.columns()
-        x, y = envelope(self.errors[:n], self._drawn_columns)
-        self._fit_y(float(y.max()))
-        self.curve.setData(x, self._shown(y))
-        self.marker.setData([self.current], self._marker_y(self.errors[self.current:self.current + 1]))
+        self._drawn_width = self.getPlotItem().vb.width()
+        if self._idle_log_range:        # the errors are here: a log axis follows them (see _fit_y)
+            self._idle_log_range = False
+            self.getPlotItem().enableAutoRange(y=True)
+        self._fit_y(self._peak)
+        y = self._shown()
+        self.curve.setData(epochs(n), y[:n])
+        self.marker.setData([self.current], y[self.current:self.current + 1])
         self.cursor.setValue(self.current)
 
     # -- hover readout --------------------------------------------------------------------

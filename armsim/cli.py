@@ -26,9 +26,9 @@ import time
 from typing import Sequence
 
 from armsim import __version__
-from armsim.io import media
-from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, Params, ParamError
+from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, ParamError, Params
 from armsim.core.run import DIVERGENCE_RULE, Result, solve
+from armsim.io import media
 
 # Which flag each Params field comes from, to phrase the model's errors in the user's words.
 FLAGS = {"angles": "--angles", "lengths": "--lengths", "base": "--base", "target": "--target", "eta": "--eta",
@@ -205,7 +205,7 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     result = solve(params_from(args, parser))
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # before Qt loads: no display, no window system
-    from armsim.render.figure import export_figure        # Qt is imported here, only on this path
+    from armsim.render.figure import export_figure  # Qt is imported here, only on this path
     from armsim.render.video import export_video
     started = time.perf_counter()
     w, h = options["size"]
@@ -265,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 load(args.scenario)          # checked here, Qt-free, so a bad file exits 2 before any window
             except ScenarioError as e:
                 args.parser.error(f"argument --scenario: {e}")
-        from armsim.gui.state import window_problem     # Qt is imported here and only here
+        from armsim.gui.state import window_problem  # Qt is imported here and only here
         if params is not None and window_problem(params):
             args.parser.error(f"argument --angles: {window_problem(params).rule}")
         from armsim.gui.app import main as gui_main

@@ -74,12 +74,14 @@ def first_paint(kind: str) -> float:
 
 
 def long_run(params, size: tuple[int, int], close_test: bool = True) -> dict:
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-    from armsim.render.qt_app import make_app
-    from armsim.gui.jobs import THREAD_PREFIX
-    from armsim.gui.main_window import MainWindow
     import math
     import threading
+
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+
+    from armsim.gui.jobs import THREAD_PREFIX
+    from armsim.gui.main_window import MainWindow
+    from armsim.render.qt_app import make_app
 
     make_app()                          # the QApplication, configured as armsim runs it
     window = MainWindow(params)

@@ -138,6 +138,7 @@ def paint_alone(result, size) -> tuple[float, float, object]:
     """Seconds per frame of ``paint_into`` alone and of ``show_frame`` (the data) over every frame of ``result``,
     and the last image."""
     from PySide6.QtGui import QImage
+
     from armsim.io.media import pose_at
     from armsim.render.figure import RunFigure
     figure = RunFigure(size)

@@ -15,9 +15,9 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from armsim import Params
-from armsim.render.qt_app import make_app
-from armsim.gui.main_window import MainWindow
 from armsim.core.lessons import by_name
+from armsim.gui.main_window import MainWindow
+from armsim.render.qt_app import make_app
 
 
 def settle(ms: int = 600) -> None:

@@ -1,14 +1,16 @@
-"""The learners, the epoch stream, and the results built from it.
+"""One arm's run: the engine that advances it, the rules that end it, its records and its result.
 
-One epoch of each learner is a pure function of the current angles
-(:func:`delta_rule`, :func:`hot_and_cold`). :func:`iter_epochs` turns one of
-them into a stream of frozen :class:`Epoch` records; the window, the command
-line, tests and exports all consume that same stream, and :class:`History`
-packs it into a :class:`Result`. :func:`solve_batch` runs the same
-:func:`delta_rule` over many arms at once.
+:class:`Run` advances a run by many epochs per call and stores only arrays
+(angles, errors, etas); :func:`solve`, :func:`iter_epochs` and the window all
+drive it, so there is one implementation of the update and of the stopping
+rules. Any epoch's full :class:`Epoch` record (the chain-rule numbers) is
+rebuilt on demand from the stored angles, bit for bit as the run computed it.
+The update rules and the :class:`~armsim.core.learners.Epoch` record of one
+update live in :mod:`armsim.core.learners` (both importable from here too);
+many arms at once in :mod:`armsim.core.batch`.
 
-When a run ends (the status on the last record)
------------------------------------------------
+When a run ends (its ``status``)
+--------------------------------
 ``converged``   the error fell below ``tol``.
 ``max_epochs``  every requested epoch ran.
 ``diverged``    see :data:`DIVERGENCE_RULE`.
@@ -20,190 +22,58 @@ When a run ends (the status on the last record)
 from __future__ import annotations
 
 import math
-import os
+import operator
 from dataclasses import dataclass
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterator
 
 import numpy as np
 
+from armsim.core.batch import BatchResult, solve_batch  # noqa: F401  (public here too)
 from armsim.core.kinematics import error, forward, gradient, lateral, lateral_end
-from armsim.core.params import MAX_MAGNITUDE, Params, ParamError, _finite, _whole, _vector, MAX_EPOCHS
+from armsim.core.learners import (  # noqa: F401
+    KERNEL_MAX_LINKS,
+    LEARNER_STEPS,
+    Epoch,
+    _lengths,
+    _start,
+    _update,
+    _with_status,
+    delta_rule,
+    gradient_kernel,
+    hot_and_cold,
+    start_epoch,
+)
+from armsim.core.params import ParamError, Params, _finite
 
 RISES_TO_DIVERGE = 5
 DIVERGENCE_RULE = ("a run diverges when one epoch turns any joint by more than 180 degrees (no learning "
                    "happens in such a step), or when the error has risen in each of the last "
                    f"{RISES_TO_DIVERGE} epochs and is above the start error")
 STATUSES = ("converged", "max_epochs", "diverged", "unreachable", "stopped")
+CHUNK = 2048        # most epochs the kernel runs between two writes into the arrays (bounds its lists)
+ITER_AHEAD = 32     # epochs iter_epochs computes ahead of the record it yields, at a fixed eta
 
 
-# --------------------------------------------------------------------------- learners
-# Every learner: (w, lengths, base, goal, eta, y_end, dE_dw) -> the change to add to w.
-def delta_rule(w, lengths, base, goal, eta, y_end, dE_dw):
-    """One gradient-descent epoch (the delta rule): the change ``-eta * dE/dw`` for every angle.
-
-    Works on one arm ``(n,)`` or a batch ``(B, n)``; ``w + delta`` is bit for
-    bit the post's ``w - eta*dE_dw``.
-    """
-    return (-eta) * dE_dw          # == -(eta * dE_dw) bit for bit: IEEE products are sign-symmetric
-
-
-def hot_and_cold(w, lengths, base, goal, eta, y_end, dE_dw):
-    """One "hot and cold" epoch (seed 004): try each angle ``eta`` radians up and down.
-
-    Every joint is probed with the others held; each moves toward whichever of
-    its two probes gives the smaller error (not at all on a tie). It knows only
-    the direction, never the amount, so near the goal it rocks back and forth.
-    """
-    n = w.shape[-1]
-    probes = w + eta * np.concatenate((np.eye(n), -np.eye(n)))          # (2n, n): up..., down...
-    e = error(lateral(probes, lengths, base)[:, -1], goal)
-    up, down = e[:n], e[n:]
-    return np.where(down < up, -eta, np.where(up < down, eta, 0.0))
-
-
-LEARNER_STEPS: dict[str, Callable] = {"gradient": delta_rule, "hotcold": hot_and_cold}
-
-
-# --------------------------------------------------------------------------- records
-class Epoch(NamedTuple):
-    """The arm after ``index`` updates, and the update that brought it there.
-
-    An immutable record (a named tuple: cheap enough to make 100,000 a second).
-    ``angles`` (radians), ``y`` and ``error`` describe the pose after the update.
-    The chain-rule quantities ``dE_dY``, ``dY_dw``, ``dE_dw`` were evaluated at
-    ``before``, the pose the update started from, and ``delta`` is the change
-    applied. Epoch 0 is the start pose and has no update (those fields are None).
-    ``status`` and ``reason`` are set on the last record of a run only.
-    """
-
-    index: int
-    angles: np.ndarray
-    y: np.ndarray
-    error: float
-    eta: float | None = None
-    before: np.ndarray | None = None
-    dE_dY: float | None = None
-    dY_dw: np.ndarray | None = None
-    dE_dw: np.ndarray | None = None
-    delta: np.ndarray | None = None
-    status: str | None = None
-    reason: str = ""
-
-    @property
-    def angles_deg(self) -> np.ndarray:
-        return np.degrees(self.angles)
-
-    @property
-    def grad_norm(self) -> float:
-        """Euclidean length of ``dE/dw`` (NaN for epoch 0)."""
-        return float(np.sqrt(np.sum(self.dE_dw ** 2))) if self.dE_dw is not None else math.nan
-
-
+# --------------------------------------------------------------------------- records rebuilt
 def _frozen(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)          # one call; going through a.flags builds a flags object first
     return a
 
 
-# Epoch(...) runs a generated Python __new__ that re-binds all twelve fields; making the
-# tuple directly gives the same record for two thirds of the cost, and it runs every epoch.
-_tuple_new = tuple.__new__
-_NO_UPDATE = tuple(Epoch._field_defaults.values())     # epoch 0 has no update: eta .. reason at their defaults
-
-
-def _update(step: Callable, lengths: np.ndarray | None, base: float, goal: float, w: np.ndarray, y_end,
-            eta: float, index: int) -> Epoch:
-    """Apply one epoch of the learner ``step`` to ``w`` (whose end point is ``y_end``) and describe it."""
-    dE_dY, dY_dw, dE_dw = gradient(w, lengths, y_end, goal)
-    delta = step(w, lengths, base, goal, eta, y_end, dE_dw)
-    new = w + delta
-    y = lateral(new, lengths, base)
-    # Arrays in a record are fresh and never written again; marking each read-only
-    # would cost a fifth of an epoch, so records are immutable by convention below the tuple.
-    return _tuple_new(Epoch, (index, new, y, error(y.item(-1), goal), eta, w, dE_dY, dY_dw, dE_dw, delta, None, ""))
-
-
-def _lengths(params: Params) -> np.ndarray | None:
-    """The link lengths as kinematics takes them: None for the post's unit links."""
-    unit = params.lengths.count(1.0) == len(params.lengths)     # all(v == 1.0 ...) in C, no generator
-    return None if unit else np.asarray(params.lengths, dtype=float)
-
-
-def start_epoch(params: Params) -> Epoch:
-    """Epoch 0: the start pose, with no update."""
-    return _start(params, _lengths(params))
-
-
-def _start(params: Params, lengths: np.ndarray | None) -> Epoch:
-    w = np.radians(params.angles_deg)          # the tuple of floats converts to float64 inside: one call less
-    y = lateral(w, lengths, params.base)
-    return _tuple_new(Epoch, (0, w, y, error(y.item(-1), params.goal)) + _NO_UPDATE)
+def _rebuild(params: Params, angles: np.ndarray, etas: np.ndarray, j: int) -> Epoch:
+    """The record of epoch ``j`` recomputed from stored angles and etas (j already checked)."""
+    lengths = _lengths(params)
+    if j == 0:
+        return _start(params, lengths)
+    w = angles[j - 1]
+    return _update(LEARNER_STEPS[params.learner], lengths, params.base, params.goal, w,
+                   lateral(w, lengths, params.base).item(-1), etas[j - 1], j)
 
 
 def least_error(params: Params) -> float:
     """The smallest error the arm can reach: 0, or for an unreachable target the fully stretched arm's."""
     gap = abs(params.goal - params.base) - params.reach
     return 0.5 * gap * gap if gap > 0 else 0.0
-
-
-def iter_epochs(params: Params, eta: float | Callable[[int], float] | None = None) -> Iterator[Epoch]:
-    """Run the params' learner, yielding epoch 0 (the start) and then one record per update.
-
-    Parameters
-    ----------
-    params : Params
-        The run. Its ``eta`` is used unless ``eta`` is given.
-    eta : float or callable, optional
-        A fixed learning rate, or ``eta(epoch_index)`` read before every update, so a
-        caller (the window) can change it mid-run. Invalid values raise ParamError.
-
-    Yields
-    ------
-    Epoch
-        The last one carries ``status`` (and ``reason``).
-    """
-    fixed_eta = None if callable(eta) else _finite("eta", params.eta if eta is None else eta, positive=True)
-    lengths = _lengths(params)
-    step, base, goal = LEARNER_STEPS[params.learner], params.base, params.goal   # looked up once, not per epoch
-    rec = _start(params, lengths)
-    start_error, floor = rec.error, least_error(params)
-    unreachable = not params.reachable
-    rises = 0
-    for j in range(1, params.epochs + 2):
-        status, reason = _verdict(params, rec, j - 1, start_error, floor, unreachable, rises)
-        if status:
-            yield _with_status(rec, status, reason)
-            return
-        yield rec
-        step_eta = fixed_eta or _finite("eta", eta(j), positive=True)
-        nxt = _update(step, lengths, base, goal, rec.angles, rec.y.item(-1), step_eta, j)
-        rises = rises + 1 if nxt.error > rec.error else 0
-        rec = nxt
-
-
-def _verdict(params, rec, done, start_error, floor, unreachable, rises):
-    """Why the run should stop after ``rec`` (``(None, "")`` to go on)."""
-    if rec.delta is not None:
-        turn = max(map(abs, rec.delta.tolist()))
-        if not turn <= math.pi:        # also true for NaN: a non-finite step is divergence too
-            joint = [abs(d) for d in rec.delta.tolist()].index(turn) + 1
-            return "diverged", f"joint {joint} turned {math.degrees(turn):,.0f} degrees in one epoch"
-    if rises >= RISES_TO_DIVERGE and rec.error > start_error:
-        return "diverged", f"the error rose {rises} epochs in a row, above the start error"
-    if unreachable and rec.error - floor <= 1e-9 * floor:
-        return "unreachable", (f"the target is {abs(params.goal - params.base):g} from the base "
-                               f"but the arm reaches only {params.reach:g}")
-    if rec.error < params.tol:
-        return "converged", f"the error fell below tol = {params.tol:g}"
-    if done >= params.epochs:
-        if unreachable:
-            return "unreachable", (f"the target is {abs(params.goal - params.base):g} from the base "
-                                   f"but the arm reaches only {params.reach:g}")
-        return "max_epochs", f"all {params.epochs} epochs ran"
-    return None, ""
-
-
-def _with_status(rec: Epoch, status: str, reason: str) -> Epoch:
-    return _tuple_new(Epoch, rec[:-2] + (status, reason))   # _replace maps keywords in Python: 4x the cost
 
 
 # --------------------------------------------------------------------------- results
@@ -237,17 +107,21 @@ class Result:
 
     def epoch(self, j: int) -> Epoch:
         """The record of epoch ``j`` (0 = start), recomputed from the stored angles."""
-        j = range(self.epochs_run + 1)[j]
-        if j == 0:
-            return start_epoch(self.params)
-        p, lengths = self.params, _lengths(self.params)
-        w = self.angles[j - 1]
-        return _update(LEARNER_STEPS[p.learner], lengths, p.base, p.goal, w, lateral(w, lengths, p.base).item(-1),
-                       self.etas[j - 1], j)
+        return _rebuild(self.params, self.angles, self.etas, range(self.epochs_run + 1)[j])
+
+
+def _result(params, angles, errors, etas, k, status, reason) -> Result:
+    if k == len(errors):
+        # Full: nothing more can be written, so the buffers themselves become the result's
+        # (read-only from now on) and a run that used every epoch skips three copies.
+        parts = angles, errors, etas
+    else:
+        parts = angles[:k].copy(), errors[:k].copy(), etas[:max(k - 1, 0)].copy()
+    return Result(params, status, reason, *map(_frozen, parts))
 
 
 class History:
-    """Collects an epoch stream into a :class:`Result` without per-epoch Python objects."""
+    """Collects a stream of :class:`Epoch` records (from :func:`iter_epochs`) into a :class:`Result`."""
 
     def __init__(self, params: Params):
         self.params = params
@@ -269,110 +143,224 @@ class History:
 
     def result(self, status: str | None = None, reason: str = "") -> Result:
         """Freeze what was collected; ``status`` overrides the stream's (e.g. ``stopped``)."""
-        k = self.count
-        if k == len(self._errors):
-            # Full: add() can write nothing more, so the buffers themselves become the result's
-            # (read-only from now on) and a run that used every epoch skips three copies.
-            angles, errors, etas = self._angles, self._errors, self._etas
+        return _result(self.params, self._angles, self._errors, self._etas, self.count,
+                       status or self.status or "stopped", reason or self.reason)
+
+
+# --------------------------------------------------------------------------- the engine
+class Run:
+    """One arm's run, advanced by as many epochs per call as the caller likes; arrays only.
+
+    Parameters
+    ----------
+    params : Params
+        The run. Epoch 0 (the start pose) is stored at once, and the run may
+        already be over (no epochs, a solved start, ...).
+
+    Attributes
+    ----------
+    params : Params
+    count : int
+        Records stored: the epochs applied plus one for the start.
+    status : str or None
+        None while the run goes on, else one of :data:`STATUSES`.
+    reason : str
+        Why it ended, in words ("" while it goes on).
+    angles, errors, etas : ndarray
+        Read-only views of what is stored so far (see the properties).
+    """
+
+    def __init__(self, params: Params):
+        self.params = params
+        n, epochs = params.n_links, params.epochs
+        self._lengths = _lengths(params)
+        self._angles = np.empty((epochs + 1, n))       # untouched rows cost no memory until written
+        self._flat = self._angles.reshape(-1)
+        self._errors = np.empty(epochs + 1)
+        self._etas = np.empty(epochs)
+        rec = _start(params, self._lengths)
+        self._angles[0] = rec.angles
+        self._errors[0] = self._e = self._start_error = rec.error
+        self._y = rec.y.item(-1)
+        self._rises, self.count = 0, 1
+        self.status, self.reason = None, ""
+        self._floor, self._unreachable = least_error(params), not params.reachable
+        self._step = LEARNER_STEPS[params.learner]
+        self._kernel = None
+        if self._step is delta_rule and n <= KERNEL_MAX_LINKS:
+            self._kernel = gradient_kernel(n, self._lengths is None)
+            # For a reachable target no error is within a negative gap of the floor 0: that test never fires.
+            gap = 1e-9 * self._floor if self._unreachable else -1.0
+            self._consts = (params.base, params.goal, params.tol, self._floor, gap, self._start_error,
+                            RISES_TO_DIVERGE, max(params.lengths)) + (() if self._lengths is None else params.lengths)
+        self._w = rec.angles.tolist() if self._kernel else rec.angles
+        self._ends(None, rec.error, 0, 0)
+
+    @property
+    def angles(self) -> np.ndarray:
+        """The stored angles so far (radians), shape ``(count, n)``: a read-only view."""
+        return _frozen(self._angles[:self.count])
+
+    @property
+    def errors(self) -> np.ndarray:
+        """The error after each stored epoch, shape ``(count,)``: a read-only view."""
+        return _frozen(self._errors[:self.count])
+
+    @property
+    def etas(self) -> np.ndarray:
+        """The learning rate each epoch used, shape ``(count - 1,)``: a read-only view."""
+        return _frozen(self._etas[:self.count - 1])
+
+    def advance(self, count: int, eta: float | None = None) -> int:
+        """Apply up to ``count`` epochs at the learning rate ``eta``, fewer if the run ends first.
+
+        Parameters
+        ----------
+        count : int
+            Most epochs to apply (0 or more).
+        eta : float, optional
+            The learning rate of these epochs; ``params.eta`` when omitted. It must be a
+            finite number > 0 (ParamError otherwise).
+
+        Returns
+        -------
+        int
+            The epochs applied: ``count`` unless the run ended (then see ``status``),
+            and 0 once it has ended.
+        """
+        count = operator.index(count)
+        if count < 0:
+            raise ParamError("count", f"must be 0 or more, got {count}")
+        return self._advance(count, self.params.eta if eta is None else _finite("eta", eta, positive=True))
+
+    def _advance(self, count: int, eta: float) -> int:
+        first, epochs = self.count, self.params.epochs
+        while self.status is None and count > 0:
+            k = min(count, epochs + 1 - self.count, CHUNK)
+            count -= self._python(k, eta) if self._kernel else self._numpy(k, eta)
+            if self.status is None and self.count > epochs:
+                # The kernel let every rule but the epoch count pass (or never tested them).
+                self._ends(None, self._e, self._rises, epochs)
+        return self.count - first
+
+    def _python(self, k: int, eta: float) -> int:
+        angles, errors = [], []
+        self._w, self._y, self._e, self._rises = self._kernel(
+            self._w, self._y, self._e, self._rises, k, eta, angles, errors, self._ends, self._consts)
+        a, b = self.count, self.count + len(errors)
+        if b - a == 1:      # one epoch (iter_epochs, Step): item writes measured 2.6 us a call against 3.3 for slices
+            self._angles[a], self._errors[a], self._etas[a - 1] = angles, errors[0], eta
         else:
-            angles, errors, etas = self._angles[:k].copy(), self._errors[:k].copy(), self._etas[:max(k - 1, 0)].copy()
-        return Result(self.params, status or self.status or "stopped", reason or self.reason,
-                      _frozen(angles), _frozen(errors), _frozen(etas))
+            n = len(self._w)
+            self._flat[a * n:b * n] = angles
+            self._errors[a:b] = errors
+            self._etas[a - 1:b - 1] = eta
+        self.count = b
+        return b - a
+
+    def _numpy(self, k: int, eta: float) -> int:
+        """Epochs one at a time in numpy: the hot and cold learner, or more links than the kernel takes."""
+        step, lengths, base, goal = self._step, self._lengths, self.params.base, self.params.goal
+        w, y, e, rises, j = self._w, self._y, self._e, self._rises, self.count
+        grad = step is delta_rule                  # hot and cold needs no gradient
+        for j in range(self.count, self.count + k):
+            delta = step(w, lengths, base, goal, eta, y, gradient(w, lengths, y, goal)[2] if grad else None)
+            w = w + delta
+            y = lateral_end(w, lengths, base).item()
+            f = error(y, goal)
+            rises, e = (rises + 1 if f > e else 0), f
+            self._angles[j], self._errors[j], self._etas[j - 1] = w, e, eta
+            if self._ends(delta.tolist(), e, rises, j):
+                break
+        self._w, self._y, self._e, self._rises = w, y, e, rises
+        applied, self.count = j + 1 - self.count, j + 1
+        return applied
+
+    def _ends(self, deltas, err: float, rises: int, done: int | None = None) -> bool:
+        """The stopping rules, applied to the epoch just stored: True (and status set) if the run ends.
+
+        ``deltas`` None skips the turn rule, ``done`` None the epoch count (the kernel asks so).
+        """
+        p = self.params
+        if deltas is not None:
+            turn = max(map(abs, deltas))
+            if not turn <= math.pi:        # also true for NaN: a non-finite step is divergence too
+                joint = [abs(d) for d in deltas].index(turn) + 1
+                return self._end("diverged", f"joint {joint} turned {math.degrees(turn):,.0f} degrees in one epoch")
+        if rises >= RISES_TO_DIVERGE and err > self._start_error:
+            return self._end("diverged", f"the error rose {rises} epochs in a row, above the start error")
+        if self._unreachable and err - self._floor <= 1e-9 * self._floor:
+            return self._end("unreachable")
+        if err < p.tol:
+            return self._end("converged", f"the error fell below tol = {p.tol:g}")
+        if done is not None and done >= p.epochs:
+            return self._end("unreachable") if self._unreachable else \
+                self._end("max_epochs", f"all {p.epochs} epochs ran")
+        return False
+
+    def _end(self, status: str, reason: str = "") -> bool:
+        if status == "unreachable":      # worded here: formatting it on every epoch tested would cost time
+            p = self.params
+            reason = f"the target is {abs(p.goal - p.base):g} from the base but the arm reaches only {p.reach:g}"
+        self.status, self.reason = status, reason
+        return True
+
+    def epoch(self, j: int) -> Epoch:
+        """The full record of epoch ``j`` (0 = start), rebuilt as :meth:`Result.epoch` does."""
+        return _rebuild(self.params, self._angles, self._etas, range(self.count)[j])
+
+    def result(self, status: str | None = None, reason: str = "") -> Result:
+        """The run so far as a :class:`Result`; ``status``/``reason`` override the run's own.
+
+        A run still going gets status ``stopped`` unless one is given; it is not ended
+        by this and may be advanced further (its arrays are then copied).
+        """
+        return _result(self.params, self._angles, self._errors, self._etas, self.count,
+                       status or self.status or "stopped", reason or self.reason)
+
+    def stop(self, reason: str = "stopped by the user") -> Result:
+        """End a run still going as ``stopped`` and return its :class:`Result` (a finished run's as it is)."""
+        if self.status is None:
+            self._end("stopped", reason)
+        return self.result()
+
+
+def iter_epochs(params: Params, eta: float | Callable[[int], float] | None = None) -> Iterator[Epoch]:
+    """Run the params' learner, yielding epoch 0 (the start) and then one record per update.
+
+    Parameters
+    ----------
+    params : Params
+        The run. Its ``eta`` is used unless ``eta`` is given.
+    eta : float or callable, optional
+        A fixed learning rate, or ``eta(epoch_index)`` read before every update, so a
+        caller (the window) can change it mid-run. Invalid values raise ParamError.
+
+    Yields
+    ------
+    Epoch
+        The last one carries ``status`` (and ``reason``).
+    """
+    fixed_eta = None if callable(eta) else _finite("eta", params.eta if eta is None else eta, positive=True)
+    run = Run(params)
+    step, lengths, base, goal = run._step, run._lengths, params.base, params.goal
+    rec, step_eta = _start(params, lengths), fixed_eta
+    while rec.index < run.count - 1 or run.status is None:
+        yield rec
+        j = rec.index + 1
+        if j == run.count:
+            # A fixed eta lets the engine run ahead a few epochs per call (a fifth less time
+            # per record, measured); a callable one must be read before every update.
+            step_eta = fixed_eta or _finite("eta", eta(j), positive=True)
+            run._advance(ITER_AHEAD if fixed_eta else 1, step_eta)
+        # The record rebuilt from the one before (the engine keeps no records): the same
+        # numbers as Run.epoch(j), without recomputing the previous pose's end point.
+        rec = _update(step, lengths, base, goal, rec.angles, rec.y.item(-1), step_eta, j)
+    yield _with_status(rec, run.status, run.reason)
 
 
 def solve(params: Params) -> Result:
     """Run ``params`` to the end and return the whole history."""
-    history = History(params)
-    for rec in iter_epochs(params):
-        history.add(rec)
-    return history.result()
-
-
-# --------------------------------------------------------------------------- batch
-class BatchResult(NamedTuple):
-    angles_deg: np.ndarray   #: (B, n) final angles in degrees
-    errors: np.ndarray       #: (B, epochs + 1) error after each update
-
-
-# Most arms per block. Every numpy call releases and retakes the GIL, a hand-over between the
-# threads that costs the same whatever the block's size, so larger blocks waste less; a few
-# blocks per thread let a thread whose core is free take over work when another program
-# keeps a core busy. B = 100,000 on two cores, million arm-epochs/s by block size:
-#   4,096: 16.8; 16,384: 19.3; 32,768: 18.8; 50,000: 18.7 (one thread: about 10)
-#   with a busy program on one core: 11.0; 13.5; 12.7; 10.9
-BATCH_CHUNK = 16384
-BATCH_MIN = 1024     # fewest arms worth a thread of their own
-
-
-def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, target: float | None = None,
-                lengths=None) -> BatchResult:
-    """Gradient descent for many arms at once, vectorised over arms.
-
-    Parameters
-    ----------
-    angles_deg : array_like, shape (B, n)
-        Start angles in degrees, one row per arm.
-    eta, epochs, base, target, lengths
-        As in :class:`~armsim.core.params.Params`, shared by every arm.
-
-    Returns
-    -------
-    BatchResult
-        ``(angles_deg (B, n), errors (B, epochs + 1))``. Row ``b`` equals
-        ``solve(Params(angles_deg[b], ...))`` bit for bit while that run lasts;
-        the batch applies no early stop, so every row runs every epoch.
-
-    Notes
-    -----
-    Arms are independent, so the batch runs in equal blocks of at most
-    :data:`BATCH_CHUNK` arms, each block through all its epochs while its
-    arrays are in cache, and the blocks on a thread per core (numpy releases
-    the GIL inside its loops). A block is held in Fortran order, so each
-    link's column is contiguous, and only the end point is computed.
-    """
-    w = np.radians(np.array(angles_deg, dtype=float, ndmin=2))
-    if w.ndim != 2 or w.shape[1] == 0 or not np.isfinite(w).all() \
-            or np.abs(w).max(initial=0) > np.radians(MAX_MAGNITUDE):
-        raise ParamError("angles", f"must be a finite (B, n) array of degrees, got shape {np.shape(angles_deg)}")
-    n = w.shape[1]
-    if lengths is None:
-        L = None
-    else:
-        L = np.asarray(_vector("lengths", lengths, positive=True))
-        if L.shape != (n,):
-            raise ParamError("lengths", f"needs one length per link: {n} links but {L.size} lengths")
-    eta = _finite("eta", eta, positive=True)
-    epochs = _whole("epochs", epochs, 0, MAX_EPOCHS)
-    base = _finite("base", base)
-    goal = base if target is None else _finite("target", target)
-    errors = np.empty((w.shape[0], epochs + 1))
-
-    def run_block(rows: slice) -> None:
-        # Fortran order makes each link's column one contiguous run: the per-link sum in
-        # lateral_end and every elementwise step then stream through memory.
-        wb = np.asfortranarray(w[rows])
-        eb = np.empty((epochs + 1, wb.shape[0]))   # a contiguous row per epoch; transposed into errors once
-        for j in range(epochs + 1):
-            y_end = lateral_end(wb, L, base)       # only the end point: the batch keeps no joint positions
-            eb[j] = error(y_end, goal)
-            if j < epochs:
-                # in place: the same bits as wb + delta, without a new array every epoch
-                wb += delta_rule(wb, L, base, goal, eta, y_end, gradient(wb, L, y_end, goal)[2])
-        w[rows] = wb
-        errors[rows] = eb.T
-
-    B = w.shape[0]
-    workers = min(os.cpu_count() or 1, max(1, B // BATCH_MIN))   # a thread only for a worthwhile share
-    # Equal blocks, a multiple of the workers in number: every thread finishes at the same time.
-    n_blocks = max(1, -(-B // BATCH_CHUNK))               # ceil(B / BATCH_CHUNK)
-    n_blocks = -(-n_blocks // workers) * workers          # rounded up to a multiple of the workers
-    edges = [B * i // n_blocks for i in range(n_blocks + 1)]
-    blocks = [slice(a, b) for a, b in zip(edges, edges[1:])]
-    if workers == 1:
-        for rows in blocks:
-            run_block(rows)
-    else:
-        from concurrent.futures import ThreadPoolExecutor     # here: the one-arm solver and the window need no pool
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(run_block, blocks))
-    return BatchResult(np.degrees(w), errors)
+    run = Run(params)
+    run._advance(params.epochs, params.eta)
+    return run.result()

@@ -11,8 +11,8 @@ stop flag, and how each run is labelled. Three sweeps:
   and a few seeded random ones), showing that many poses solve the task.
 * :func:`learner_comparison`: gradient descent against hot and cold.
 
-Every run is exactly ``solvers.solve`` of its params: :func:`solve_stoppable`
-consumes the same epoch stream into the same :class:`~armsim.core.run.History`.
+Every run is exactly ``solve`` of its params: :func:`solve_stoppable` drives the
+same :class:`~armsim.core.run.Run` engine, a few hundred epochs per call.
 """
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from armsim.core.verdict import SLOW_FRACTION, eta_verdict
 from armsim.core.params import MAX_MAGNITUDE, Params
-from armsim.core.run import History, Result, iter_epochs
+from armsim.core.run import Result  # Run here names a labelled result
+from armsim.core.run import Run as Engine
+from armsim.core.verdict import SLOW_FRACTION, eta_verdict
 
 Run = tuple[str, Result]
 Plan = list[tuple[str, Params]]
@@ -163,16 +164,15 @@ def check_budget(plan: Plan) -> None:
 
 # --------------------------------------------------------------------------- running
 def solve_stoppable(params: Params, stop: threading.Event | None = None) -> Result | None:
-    """``solvers.solve(params)``, or None if ``stop`` is set before the run ends.
+    """``solve(params)``, or None if ``stop`` is set before the run ends.
 
     The flag is read every :data:`STOP_CHECK` epochs, so a long run stops within milliseconds.
     """
-    history = History(params)
-    for rec in iter_epochs(params):
-        history.add(rec)
-        if stop is not None and rec.index % STOP_CHECK == 0 and stop.is_set():
+    run = Engine(params)
+    while run.advance(STOP_CHECK):
+        if stop is not None and stop.is_set():
             return None
-    return history.result()
+    return run.result()
 
 
 def finished_label(label: str, result: Result) -> str:

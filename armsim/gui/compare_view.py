@@ -16,12 +16,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from armsim.core.sweeps import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, run_plan, start_plan
-from armsim.core.params import Params, ParamError
+from armsim.core.params import ParamError, Params
 from armsim.core.run import Result
+from armsim.core.sweeps import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, run_plan, start_plan
+from armsim.gui.jobs import Job, JobContext, Jobs
 from armsim.gui.run_overlay import MAX_RUNS, RunOverlay
 from armsim.render.theme import LIGHT, Theme
-from armsim.gui.jobs import Job, JobContext, Jobs
 
 HINT = "Compare runs of the current setup: pick a sweep above."
 FIX_SETUP = "Fix the setup first: the sweeps start from it."

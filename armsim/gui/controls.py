@@ -14,10 +14,22 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
-from armsim.core.params import LEARNERS, Params, ParamError
+from armsim.core.params import LEARNERS, ParamError, Params
 from armsim.gui.entries import NumberEntry
 from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
@@ -168,7 +180,8 @@ class ControlPanel(QWidget):
         for name in LEARNERS:
             self.learner.addItem(LEARNER_TEXT.get(name, name), name)
         self.learner.setToolTip("how the weights are adjusted each epoch")
-        self.learner.currentIndexChanged.connect(lambda _i: self.change(self.learner, learner=self.learner.currentData()))
+        self.learner.currentIndexChanged.connect(
+            lambda _i: self.change(self.learner, learner=self.learner.currentData()))
         form.addRow("learner", self.learner)
         outer.addWidget(learn_box)
 

@@ -10,8 +10,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from armsim.core.verdict import eta_verdict
 from armsim.core.params import ParamError
+from armsim.core.verdict import eta_verdict
 
 
 class EtaMeter(QLabel):

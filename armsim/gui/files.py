@@ -14,7 +14,6 @@ import os
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
-
 RECENT_KEY = "recent_files"
 MAX_RECENT = 8
 SCENARIO_FILTER = "armsim scenario (*.toml)"
@@ -53,7 +52,7 @@ def open_scenario(window, path: str | None = None) -> bool:
         path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
         if not path:
             return False
-    from armsim.io import scenario          # here, not at start-up: TOML and atomic writes cost launch time
+    from armsim.io import scenario  # here, not at start-up: TOML and atomic writes cost launch time
     try:
         loaded = scenario.load(path)
     except scenario.ScenarioError as e:

@@ -13,9 +13,18 @@ import time
 from itertools import islice
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from armsim.core.params import Params, ParamError
+from armsim.core.params import ParamError, Params
 from armsim.core.run import iter_epochs, start_epoch
 from armsim.gui import files, settings
 from armsim.gui.actions import Actions

@@ -30,7 +30,7 @@ def last_params() -> Params | None:
     text = QSettings().value("last_setup")
     if not isinstance(text, str):
         return None
-    from armsim.io import scenario             # only when there is a setup to read: TOML costs start-up time
+    from armsim.io import scenario  # only when there is a setup to read: TOML costs start-up time
     if len(text) > scenario.MAX_BYTES:
         return None
     try:

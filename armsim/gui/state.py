@@ -29,7 +29,7 @@ from dataclasses import fields
 
 from PySide6.QtCore import QObject, Signal
 
-from armsim.core.params import Params, ParamError
+from armsim.core.params import ParamError, Params
 from armsim.core.run import Result
 
 RUN_STATES = ("idle", "running", "paused")

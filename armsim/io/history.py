@@ -22,9 +22,9 @@ from typing import Iterator
 
 import numpy as np
 
-from armsim.io.atomic import atomic_open
 from armsim.core.kinematics import chain, gradient, lateral
 from armsim.core.run import Result
+from armsim.io.atomic import atomic_open
 
 FORMAT = "armsim-history"
 VERSION = 1

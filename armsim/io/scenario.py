@@ -22,8 +22,8 @@ from typing import Any
 
 import tomli_w
 
+from armsim.core.params import MAX_MAGNITUDE, ParamError, Params
 from armsim.io.atomic import atomic_write
-from armsim.core.params import MAX_MAGNITUDE, Params, ParamError
 
 FORMAT = "armsim-scenario"
 VERSION = 1
@@ -250,7 +250,8 @@ def dumps(params: Params, view: dict | None = None) -> str:
     view = check_view(view)
     if view:
         doc["view"] = view
-    return "# armsim scenario: edit the values; see armsim.core.params.Params for what each means\n" + tomli_w.dumps(doc)
+    header = "# armsim scenario: edit the values; see armsim.core.params.Params for what each means\n"
+    return header + tomli_w.dumps(doc)
 
 
 def save(path: str | os.PathLike, params: Params, view: dict | None = None) -> str | os.PathLike:

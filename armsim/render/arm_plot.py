@@ -208,7 +208,8 @@ class ArmView(LivePlot):
             counts[right, bottom] = np.count_nonzero((x >= xs[0]) & (x <= xs[1]) & (y >= ys[0]) & (y <= ys[1]))
         right, bottom = min(counts, key=counts.get)          # the first of the emptiest, in the order above
         m = self.legend_margin
-        legend.anchor(itemPos=(right, bottom), parentPos=(right, bottom), offset=(-m if right else m, -m if bottom else m))
+        legend.anchor(itemPos=(right, bottom), parentPos=(right, bottom),
+                      offset=(-m if right else m, -m if bottom else m))
 
     def _include(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the view (never shrink it mid-run) so these points show, with a margin.

@@ -10,14 +10,12 @@ and the rule it is kept by: :mod:`armsim.render.scene_painter`.
 """
 from __future__ import annotations
 
-
 import numpy as np
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QImage, QPainter, QRegion
 from PySide6.QtWidgets import QLabel, QWidget
 
 from armsim.render.scene_painter import PAINT, ScenePainter, image_pixels
-
 
 
 class Backdrop:
@@ -95,7 +93,7 @@ class Backdrop:
             image.bits()[:] = self._static_bits          # same size and format: one memcpy
             pixels = image_pixels(image)
         painted = QRegion(title.geometry())
-        for (painter, origin, area), box in zip(self.views, boxes):
+        for (painter, origin, _area), box in zip(self.views, boxes):
             if box.isEmpty():
                 continue
             _copy_rect(pixels, self._below_px, box)

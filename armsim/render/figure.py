@@ -40,10 +40,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODev
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from armsim.io.atomic import atomic_write
 from armsim.core.kinematics import forward
-from armsim.io.media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
 from armsim.core.run import Result
+from armsim.io.atomic import atomic_write
+from armsim.io.media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
 from armsim.render.arm_plot import TRAIL_LENGTH, ArmView
 from armsim.render.backdrop import Backdrop
 from armsim.render.error_plot import LOG_FLOOR, ErrorPlot

@@ -12,7 +12,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-
 MIN_AREA = 12          # pixels: a plot's data area narrower or lower than this is not counted as shown
 
 

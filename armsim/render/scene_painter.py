@@ -30,8 +30,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPicture, QRegion, QTransform
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsSimpleTextItem, QGraphicsTextItem, QGraphicsView,
-                               QGraphicsWidget, QStyle, QStyleOptionGraphicsItem, QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
+    QGraphicsView,
+    QGraphicsWidget,
+    QStyle,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 _UNSUPPORTED_FLAGS = (QGraphicsItem.ItemStacksBehindParent | QGraphicsItem.ItemClipsToShape
                       | QGraphicsItem.ItemContainsChildrenInShape)

@@ -40,9 +40,9 @@ from typing import Callable, Iterator, NamedTuple
 import numpy as np
 from PySide6.QtGui import QImage
 
+from armsim.core.run import Result
 from armsim.io.atomic import atomic_path
 from armsim.io.media import DEFAULT_SIZE, check_gif_memory, check_total_frames, check_video, pose_at, schedule
-from armsim.core.run import Result
 from armsim.render.figure import RunFigure, ensure_app, rgb_array
 from armsim.render.gif import GifWriter
 from armsim.render.theme import LIGHT, Theme
@@ -251,7 +251,7 @@ class _Mp4Writer:
         """Queue a painted image (from :meth:`blank`, or the last one again for a held frame)."""
         self._raise_feed_error()
         if self._gen is None:
-            import imageio_ffmpeg      # imported here: figures and the window never need the encoders
+            import imageio_ffmpeg  # imported here: figures and the window never need the encoders
             self._gen = imageio_ffmpeg.write_frames(
                 self.tmp, self.size, pix_fmt_in=MP4_PIX_FMT_IN, pix_fmt_out="yuv420p", fps=self.fps,
                 codec="libx264", quality=MP4_QUALITY, macro_block_size=1, ffmpeg_log_level="error",

@@ -6,7 +6,6 @@ import pytest
 
 from armsim import Params, solve
 from armsim.cli import main
-
 from tests.core.test_solvers import POST_FINAL, POST_START
 
 
@@ -79,7 +78,8 @@ def test_bad_input_exits_2_with_one_line_naming_the_argument(capsys, args, names
 def test_bad_input_in_a_real_process_has_no_traceback():
     proc = subprocess.run([sys.executable, "-m", "armsim", "solve", "--eta", "nan"], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "armsim solve: error: argument --eta: must be a finite number, got 'nan'"
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == "armsim solve: error: argument --eta: must be a finite number, got 'nan'"
 
 
 def test_core_and_solve_import_no_qt():

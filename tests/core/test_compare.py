@@ -7,12 +7,26 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from armsim.core.sweeps import (FALLBACK_ETAS, LESSON_FACTORS, MAX_SWEEP_COST, SweepTooLarge, check_budget,
-                            default_etas, default_starts, eta_plan, eta_sweep, learner_comparison, run_cost,
-                            run_label, run_plan, solve_stoppable, start_sweep)
-from armsim.core.verdict import eta_verdict
 from armsim.core.params import Params
 from armsim.core.run import solve
+from armsim.core.sweeps import (
+    FALLBACK_ETAS,
+    LESSON_FACTORS,
+    MAX_SWEEP_COST,
+    SweepTooLarge,
+    check_budget,
+    default_etas,
+    default_starts,
+    eta_plan,
+    eta_sweep,
+    learner_comparison,
+    run_cost,
+    run_label,
+    run_plan,
+    solve_stoppable,
+    start_sweep,
+)
+from armsim.core.verdict import eta_verdict
 
 
 def same_result(a, b):
@@ -88,8 +102,17 @@ def test_budget():
     with pytest.raises(SweepTooLarge, match="Lower the epochs"):
         check_budget(eta_plan(Params(epochs=1_000_000)))
     assert run_cost(Params(learner="hotcold")) > 5 * run_cost(Params())
-    assert run_cost(Params(epochs=1000)) == 3000 and run_cost(Params(angles_deg=(1.0,), epochs=1000)) == 3000
-    assert MAX_SWEEP_COST == 5_000_000
+    # short arms cost like three links: per-epoch overhead, not the links, sets their time
+    assert run_cost(Params(angles_deg=(1.0,), epochs=1000)) == run_cost(Params(epochs=1000))
+
+
+def test_the_budget_limit_is_inclusive_and_counts_every_run():
+    p = Params(epochs=1000)
+    one = run_cost(p)
+    at_limit = [("run", p)] * int(MAX_SWEEP_COST // one)
+    check_budget(at_limit)
+    with pytest.raises(SweepTooLarge, match=f"{len(at_limit) + 1} runs of 1,000 epochs"):
+        check_budget(at_limit + [("one more", p)])
 
 
 def test_run_label():

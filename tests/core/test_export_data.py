@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pytest
 
+from armsim.core.params import Params
+from armsim.core.run import History, Result, Run, iter_epochs, solve
 from armsim.io import history as export_data
 from armsim.io.atomic import atomic_open, atomic_write
 from armsim.io.history import history_header, history_rows, write_csv, write_json
-from armsim.core.params import Params
-from armsim.core.run import History, Result, iter_epochs, solve
 
 RUNS = {
     "post": Params(),
@@ -141,13 +141,22 @@ def test_non_finite_values_become_empty_cells_and_null(tmp_path):
 
 
 def test_a_stopped_partial_run_exports_what_ran(tmp_path):
-    history = History(Params(epochs=100))
-    for rec, _ in zip(iter_epochs(history.params), range(8)):
+    params = Params(epochs=100)
+    run = Run(params)                 # the engine advanced in chunks, eta changed between them, as the window does
+    run.advance(3)
+    run.advance(4, eta=0.1)
+    result = run.stop()
+    history = History(params)         # the same run as a stream of records collected one by one
+    for rec, _ in zip(iter_epochs(params, eta=lambda j: 0.075 if j <= 3 else 0.1), range(8)):
         history.add(rec)
-    result = history.result("stopped", "stopped by the user")
+    streamed = history.result("stopped", "stopped by the user")
+    for name in ("angles", "errors", "etas"):
+        np.testing.assert_array_equal(getattr(result, name), getattr(streamed, name))
     write_json(tmp_path / "h.json", result)
     doc = json.loads((tmp_path / "h.json").read_text(), parse_constant=reject_constant)
-    assert (doc["status"], doc["epochs_run"], len(doc["epochs"])) == ("stopped", 7, 8)
+    assert (doc["status"], doc["reason"], doc["epochs_run"], len(doc["epochs"])) == \
+        ("stopped", "stopped by the user", 7, 8)
+    assert [e["eta"] for e in doc["epochs"]] == [None, 0.075, 0.075, 0.075, 0.1, 0.1, 0.1, 0.1]
 
 
 # --------------------------------------------------------------------------- atomic writes

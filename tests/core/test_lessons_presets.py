@@ -8,9 +8,9 @@ import pytest
 
 from armsim import solve
 from armsim.core.kinematics import curvature, lateral
-from armsim.core.verdict import COLOURS, KINDS, SLOW_FRACTION, eta_verdict
-from armsim.core.params import ParamError, Params
 from armsim.core.lessons import PRESETS, Preset, by_name
+from armsim.core.params import ParamError, Params
+from armsim.core.verdict import COLOURS, KINDS, SLOW_FRACTION, eta_verdict
 
 POST_POSE = np.radians([22.0, -20.0, 14.0])
 
@@ -78,7 +78,8 @@ def test_zero_curvature_means_no_gradient_not_a_crash():
 
 
 def test_lengths_count_and_near_vertical_links_are_slow():
-    assert eta_verdict(0.075, POST_POSE, [2.0, 2.0, 2.0]).eta_crit == pytest.approx(2 / (4 * curvature(POST_POSE, None)))
+    crit = eta_verdict(0.075, POST_POSE, [2.0, 2.0, 2.0]).eta_crit
+    assert crit == pytest.approx(2 / (4 * curvature(POST_POSE, None)))
     assert eta_verdict(0.075, np.radians([89.0, 89.0, -89.0])).kind == "slow"
 
 

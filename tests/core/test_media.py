@@ -6,8 +6,18 @@ import numpy as np
 import pytest
 
 from armsim import Params, solve
-from armsim.io.media import (MAX_FRAMES, OptionError, check_format, check_gif_memory, check_size, check_total_frames,
-                          check_video, gif_delays_ms, pose_at, schedule)
+from armsim.io.media import (
+    MAX_FRAMES,
+    OptionError,
+    check_format,
+    check_gif_memory,
+    check_size,
+    check_total_frames,
+    check_video,
+    gif_delays_ms,
+    pose_at,
+    schedule,
+)
 
 
 def test_frame_count_is_k_epochs_plus_one_plus_the_hold():

@@ -4,15 +4,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from armsim.core.sweeps import MAX_SWEEP_COST, default_etas, default_starts, run_label
-from armsim.render.arm_plot import pose_points
-from armsim.gui.compare_view import FIX_SETUP, CompareView
-from armsim.gui.run_overlay import MAX_RUNS
-from armsim.render.theme import LOG_FLOOR
-from armsim.gui.jobs import Jobs
 from armsim.core.params import Params
 from armsim.core.run import solve
-
+from armsim.core.sweeps import MAX_SWEEP_COST, default_etas, default_starts, run_label
+from armsim.gui.compare_view import FIX_SETUP, CompareView
+from armsim.gui.jobs import Jobs
+from armsim.gui.run_overlay import MAX_RUNS
+from armsim.render.arm_plot import pose_points
+from armsim.render.theme import LOG_FLOOR
 from tests.helpers import empty, show_alone
 
 SWEEP_TIMEOUT = 30_000      # ms; the sweeps here take well under a second

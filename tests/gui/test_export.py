@@ -11,10 +11,10 @@ from PIL import Image
 from PySide6.QtGui import QImage
 
 from armsim import Params, solve
-from tests.core.test_cli import run_cli
+from armsim.io.media import OptionError
 from armsim.render.figure import RunFigure, export_figure
 from armsim.render.video import Cancelled, export_video, iter_frames
-from armsim.io.media import OptionError
+from tests.core.test_cli import run_cli
 
 SIZE = (320, 180)
 RED, GREEN = (0xD6, 0x27, 0x28), (0x2C, 0xA0, 0x2C)     # the theme's start and final colours
@@ -34,6 +34,7 @@ def decode_mp4(path) -> np.ndarray:
     (a ResourceWarning, which this suite treats as an error).
     """
     import re
+
     from imageio_ffmpeg import get_ffmpeg_exe
     done = subprocess.run([get_ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24",
                            "-"], capture_output=True, timeout=60, check=True)

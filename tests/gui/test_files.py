@@ -7,11 +7,11 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tests.helpers import finished, shown_setup
 from armsim import Params
-from armsim.io import scenario
 from armsim.gui import files, settings
 from armsim.gui.main_window import MainWindow
+from armsim.io import scenario
+from tests.helpers import finished, shown_setup
 
 ODD = Params(angles_deg=(12.5, -33.25, 7.0, 91.0), lengths=(1.0, 0.75, 1.5, 0.5), base=0.35, target=-0.8, eta=0.0421,
              epochs=37, tol=1e-9, learner="hotcold")

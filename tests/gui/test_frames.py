@@ -1,5 +1,6 @@
 """Frames of a run reach the screen whatever the window looks like, and every panel shows the epoch on screen."""
 import math
+
 import numpy as np
 
 from armsim import Params, iter_epochs
@@ -23,7 +24,7 @@ def test_a_plot_squeezed_by_the_splitter_does_not_hold_the_solver(qtbot, make_wi
     for squeezed, other, sizes in ((window.arm_view, window.error_plot, [1, 2000]),
                                    (window.error_plot, window.arm_view, [2000, 1])):
         splitter.setSizes(sizes)                          # as far as the splitter goes (the plot stays visible)
-        qtbot.waitUntil(lambda: squeezed.width() < 100, timeout=3000)
+        qtbot.waitUntil(lambda s=squeezed: s.width() < 100, timeout=3000)
         assert squeezed.isVisible()
         for first in range(1, 40, 10):                   # frame after frame, as the worker sends them
             window._on_frame(frame_of(records[first:first + 10]))

@@ -7,11 +7,10 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LandscapeView, shade, thin
 from armsim.core.landscape import error_grid, path_on
 from armsim.core.params import Params
 from armsim.core.run import solve
-
+from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LandscapeView, shade, thin
 from tests.helpers import empty, run_to_end, show_alone
 
 

@@ -7,9 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pyqtgraph.exporters
 
-from tests.helpers import finished, shown_setup
 from armsim import Params
-
+from tests.helpers import finished
 
 EMITS = textwrap.dedent("""
     import sys

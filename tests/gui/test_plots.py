@@ -11,7 +11,6 @@ from armsim.gui.run_overlay import RunOverlay
 from armsim.render.arm_plot import ArmView
 from armsim.render.error_plot import ErrorPlot
 from armsim.render.theme import LIGHT, LOG_FLOOR, theme_for
-
 from tests.helpers import show_alone
 
 SMALL = Params(angles_deg=(1.0, -1.0, 0.5))                                # every error below 4e-5

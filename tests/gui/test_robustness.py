@@ -15,7 +15,6 @@ from armsim.gui.entries import parse_number
 from armsim.render.arm_plot import pose_points
 from tests.helpers import curve, empty, run_to_end, type_into
 
-
 GARBAGE = ["", "abc", "-1", "0", "1e999", "nan", "5", "1e-9", "10", "0.075", "  3 ", "1,5", "∞", "999", "-5",
            "400", "79.955", "1e6", "1000000.0000001", "12", "0.01", "250", "x" * 500]
 

@@ -38,7 +38,7 @@ def test_space_runs_pauses_and_resumes(qtbot, window):
 def test_right_and_s_step_exactly_one_epoch(qtbot, window, k):
     for j in (1, 2):
         key(qtbot, window, k)
-        qtbot.waitUntil(lambda: window.epoch_shown == j, timeout=5000)
+        qtbot.waitUntil(lambda j=j: window.epoch_shown == j, timeout=5000)
     assert window.state.run_state == "paused" and window.error_plot.count == 3
 
 

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
 from armsim import Params, iter_epochs, solve
@@ -52,7 +52,7 @@ def test_step_advances_exactly_one_epoch_and_matches_the_core(qtbot, make_window
     window.runner.frame.connect(frames.append)
     for j in (1, 2, 3):
         click(qtbot, window, window.actions.step)
-        qtbot.waitUntil(lambda: window.epoch_shown == j, timeout=5000)
+        qtbot.waitUntil(lambda j=j: window.epoch_shown == j, timeout=5000)
         assert frames[-1].last.index == j
         assert np.array_equal(frames[-1].last.angles, records[j].angles)
         qtbot.wait(150)                     # no further epoch arrives while paused

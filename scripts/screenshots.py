@@ -7,6 +7,7 @@ whole X screen, so what you see is what a user on that screen sees.
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
@@ -28,10 +29,11 @@ def settle(ms: int = 600) -> None:
 
 def run_to_end(window: MainWindow) -> None:
     loop = QEventLoop()
-    window.controller.finished.connect(loop.quit)
+    done = lambda result: result is not None and loop.quit()
+    window.state.resultChanged.connect(done)
     window.run_or_pause()
     loop.exec()
-    window.controller.finished.disconnect(loop.quit)
+    window.state.resultChanged.disconnect(done)
     settle()
 
 
@@ -51,7 +53,7 @@ def main(folder: str) -> None:
     window.setGeometry(app.primaryScreen().availableGeometry())   # Xvfb has no window manager to maximise
     window.show()
     settle(1000)
-    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.state.set_speed(math.inf)
     run_to_end(window)
     shoot("window.png", folder)
 
@@ -62,14 +64,14 @@ def main(folder: str) -> None:
     shoot("inspector.png", folder)
 
     window.load_preset(by_name("-75, -55, 0 with Y0 = 0.7"))
-    window.presentation_action.setChecked(True)
+    window.actions.presentation.setChecked(True)
     settle(1000)
     run_to_end(window)
     shoot("presentation.png", folder)
-    window.presentation_action.setChecked(False)
+    window.actions.presentation.setChecked(False)
 
     window.load_preset(by_name("The post's worked example"))
-    window.compare_dock.raise_()
+    window.docks.compare_dock.raise_()
     for sweep in (window.compare_view.sweep_etas, window.compare_view.compare_learners):
         loop = QEventLoop()
         window.compare_view.sweepFinished.connect(loop.quit)
@@ -79,8 +81,8 @@ def main(folder: str) -> None:
     settle()
     shoot("compare.png", folder)
 
-    window.controls.set_params(Params(angles_deg=(60.0, -10.0), eta=0.3, epochs=30))
-    window.landscape_dock.raise_()
+    window.set_setup(Params(angles_deg=(60.0, -10.0), eta=0.3, epochs=30))
+    window.docks.landscape_dock.raise_()
     run_to_end(window)
     shoot("landscape.png", folder)
     window.close()

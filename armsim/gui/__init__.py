@@ -1,1 +1,1 @@
-"""Everything that imports PySide6 or pyqtgraph lives here, and nothing else does."""
+"""The window: its app state, actions, panels, plots and worker threads."""

@@ -38,6 +38,7 @@ from armsim.render.error_plot import ErrorPlot
 from armsim.render.theme import theme_for
 
 TEXT_INTERVAL = 0.2            # seconds between refreshes of the numbers in words while a run plays
+TEXT_TOKEN = "text"            # stands in the set of what the solver waits for while the text is due
 
 
 class MainWindow(QMainWindow):
@@ -249,13 +250,18 @@ class MainWindow(QMainWindow):
         self.epoch_shown, self.record_shown = rec.index, rec
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
         # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
+        text_due = playing and time.monotonic() - self._text_at >= TEXT_INTERVAL and not self._text_timer.isActive()
         if not playing:
             self._show_text(rec)
-        elif time.monotonic() - self._text_at >= TEXT_INTERVAL and not self._text_timer.isActive():
+        elif text_due:
             self._text_timer.start()
         handle = self.windowHandle()
         shown = self.isVisible() and not self.isMinimized() and handle is not None and handle.isExposed()
         self._unpainted = {plot for plot in self._live_plots() if plot.on_screen()} if shown else set()
+        if self._unpainted and text_due:
+            # The solver waits for the text too: refreshed while the solver runs, the labels' layout
+            # shares the GIL with it and takes twice as long, delaying every timer behind it.
+            self._unpainted.add(TEXT_TOKEN)
         if not self._unpainted:
             self.runner.frame_drawn()         # nothing will be painted: do not hold the run up
 
@@ -271,6 +277,7 @@ class MainWindow(QMainWindow):
     def _refresh_text(self) -> None:
         if self.state.run_state == "running" and self.record_shown is not None:     # not after the run ended
             self._show_text(self.record_shown)
+        self._painted(TEXT_TOKEN)
 
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""

@@ -32,7 +32,7 @@ from armsim.gui.jobs import Job, JobContext, Jobs
 from armsim.gui.state import AppState
 
 FRAME_PERIOD = 0.025            # seconds from one frame to the next that a fast run aims at (40 per second)
-MIN_SLICE, MAX_SLICE = 0.004, 0.016     # least and most solver time between two frames
+MIN_SLICE, MAX_SLICE = 0.004, 0.010     # least and most solver time between two frames
 DRAW_WAIT = 0.25                # longest wait for the GUI to draw a frame (a minimised window may never paint)
 TRAIL_PER_FRAME = 4             # intermediate poses sent per frame for the fading trail
 CHUNK = 256                     # epochs per call into the core at full speed: ~1 ms, so pause and eta act promptly

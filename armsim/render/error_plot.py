@@ -182,6 +182,7 @@ class ErrorPlot(LivePlot):
         self._log_errors = np.empty(capacity + 1)
         self.count = self.current = 0
         self._peak = -np.inf            # the largest finite error stored
+        epochs(capacity + 1)            # grown now, while idle: growing it mid-run cost a frame 25 ms (1e6 epochs)
 
     def reset(self, capacity: int, start_error: float | None = None) -> None:
         """Empty the curve and make room for ``capacity`` epochs (plus the start).

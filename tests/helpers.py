@@ -66,3 +66,25 @@ def shown_setup(panel):
                   target=None if panel.target_is_base.isChecked() else parse_number(panel.target.text()),
                   eta=parse_number(panel.eta_entry.text()), epochs=parse_number(panel.epochs.text(), integer=True),
                   tol=parse_number(panel.tol.text()), learner=panel.learner.currentData())
+
+
+def marker_point(view):
+    """Where the landscape's green marker is, in degrees on the map, or None when it is hidden."""
+    m = view.current_marker
+    return (m.pos().x(), m.pos().y()) if m.isVisibleTo(view.plot.getPlotItem()) else None
+
+
+def pick_joints(qtbot, view, i: int, j: int):
+    """Choose joints ``i`` and ``j`` (0-based) in the landscape's two boxes with the arrow keys.
+
+    A box moved onto the other's joint swaps them, so a few rounds may be needed, as for a user.
+    """
+    for _ in range(3):
+        for combo, k in ((view.combo_i, i), (view.combo_j, j)):
+            for _ in range(combo.count()):
+                if combo.currentIndex() == k:
+                    break
+                qtbot.keyClick(combo, Qt.Key_Down if combo.currentIndex() < k else Qt.Key_Up)
+        if view.joints == (i, j):
+            return
+    raise AssertionError(f"the boxes show joints {view.joints}, not {(i, j)}")

@@ -86,10 +86,6 @@ class Verdict:
         """Hex colour of this kind, e.g. ``"#009E73"``."""
         return COLOURS[self.kind][1]
 
-    @property
-    def colour_name(self) -> str:
-        """Plain name of that colour, e.g. ``"bluish green"``."""
-        return COLOURS[self.kind][0]
 
 
 def _digits(x: float, *refs: float) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from armsim.core.landscape import Landscape, error_grid, path_on
@@ -181,15 +181,8 @@ class LandscapeView(QWidget):
     @property
     def joints(self) -> tuple[int, int]:
         """The two joints mapped, 0-based: ``(i, j)``, ``i`` horizontal."""
-        return max(self.combo_i.currentIndex(), 0), max(self.combo_j.currentIndex(), 1)
-
-    def set_joints(self, i: int, j: int) -> None:
-        """Map joints ``i`` and ``j`` (0-based, different, within the arm)."""
-        if i == j or not (0 <= i < self.combo_i.count() and 0 <= j < self.combo_j.count()):
-            raise ValueError(f"joints must be two different indices below {self.combo_i.count()}, got {i}, {j}")
-        self.combo_i.setCurrentIndex(i)
-        self.combo_j.setCurrentIndex(j)
-        self._recompute()
+        i, j = self.combo_i.currentIndex(), self.combo_j.currentIndex()
+        return (i, j) if i >= 0 and j >= 0 else (0, 1)          # empty boxes (under two links): the first two
 
     def set_params(self, params: Params | None) -> None:
         """A new setup (None while it is invalid): recompute the map for its start pose and forget the run.
@@ -207,7 +200,7 @@ class LandscapeView(QWidget):
                 combo.clear()
                 combo.addItems([f"joint {k + 1}" for k in range(n)])
             if n >= 2:
-                i, j = (i, j) if max(i, j) < n else (0, 1)
+                i, j = (i, j) if max(i, j) < n and i != j else (0, 1)
                 self.combo_i.setCurrentIndex(i)
                 self.combo_j.setCurrentIndex(j)
         for w in self.joint_widgets:
@@ -241,12 +234,6 @@ class LandscapeView(QWidget):
             w = np.degrees(w - 2 * np.pi * np.round((w - centre) / (2 * np.pi)))
             self.current_marker.setPos(w[0], w[1])
 
-    @property
-    def current_point(self) -> tuple[float, float] | None:
-        """Where the green marker is, in degrees on the map, or None when hidden."""
-        m = self.current_marker
-        return (m.pos().x(), m.pos().y()) if m.isVisibleTo(self.plot.getPlotItem()) else None
-
     def clear_run(self) -> None:
         """Forget the path and the current marker (the map stays)."""
         self.set_history(None)
@@ -255,10 +242,13 @@ class LandscapeView(QWidget):
     # -- drawing ------------------------------------------------------------------------
     def _joint_picked(self, _index: int) -> None:
         i, j = self.combo_i.currentIndex(), self.combo_j.currentIndex()
-        if i == j:          # one joint against itself is no map: the other combo takes the old value
-            other = self.combo_j if self.sender() is self.combo_i else self.combo_i
-            old = self.landscape.i if other is self.combo_j else self.landscape.j
-            other.setCurrentIndex(old)
+        land = self.landscape
+        if i == j and land is not None:
+            # One joint against itself is no map: the other box takes the joint just given up. Which box
+            # moved is read from the map drawn (sender() is None for a signal emitted from Python).
+            other, old = (self.combo_j, land.i) if i != land.i else (self.combo_i, land.j)
+            with QSignalBlocker(other):
+                other.setCurrentIndex(old)
         self._recompute()
 
     def _recompute(self) -> None:

@@ -178,10 +178,6 @@ class Runner(QObject):
         state.etaChanged.connect(self._eta_changed)
         state.speedChanged.connect(self._speed_changed)
 
-    @property
-    def active(self) -> bool:
-        return self._job is not None
-
     def start(self, *, paused: bool = False, steps: int = 0) -> None:
         """Start a run of the current setup (stopping any current one first)."""
         self.stop()

@@ -114,10 +114,6 @@ class AppState(QObject):
         self.set_params(new)
         return new
 
-    def set_eta(self, eta: float) -> None:
-        """Change the learning rate alone (a run in progress takes it from its next epoch)."""
-        self.update(eta=eta)
-
     # -- playback speed -------------------------------------------------------------------
     @property
     def speed(self) -> float:

@@ -17,7 +17,6 @@ bit for bit. Then ``round(fps * hold)`` copies of the last frame follow.
 """
 from __future__ import annotations
 
-import math
 import os
 from typing import NamedTuple
 
@@ -197,7 +196,3 @@ def gif_delays_ms(frames: int, fps: int) -> list[int]:
     edges = [round(i * 100 / fps) for i in range(frames + 1)]      # frame starts, in 1/100 s
     return [10 * (b - a) for a, b in zip(edges, edges[1:])]
 
-
-def video_seconds(frames: int, fps: int) -> float:
-    """How long ``frames`` frames play at ``fps``."""
-    return frames / fps if fps else math.nan

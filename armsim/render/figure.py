@@ -322,10 +322,6 @@ class RunFigure(QWidget):
         arm, errors = self.arm, self.errors
         return {*arm.trail_items, arm.final_curve, errors.curve, errors.marker, errors.cursor, errors.readout}
 
-    def grab_rgb(self) -> np.ndarray:
-        """The figure's pixels as an ``(H, W, 3)`` uint8 RGB array (a copy)."""
-        return rgb_array(self.render_image())
-
     def png_bytes(self) -> bytes:
         """The figure as PNG file content."""
         data = QByteArray()

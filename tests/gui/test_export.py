@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from armsim import Params, solve
 from armsim.io.media import OptionError
-from armsim.render.figure import RunFigure, export_figure
+from armsim.render.figure import RunFigure, export_figure, rgb_array
 from armsim.render.video import Cancelled, export_video, iter_frames
 from tests.core.test_cli import run_cli
 
@@ -100,20 +100,20 @@ def test_figure_rejects_bad_options_and_writes_nothing(qapp, tmp_path, short_run
 def test_frames_depend_only_on_the_epoch_not_on_what_was_drawn_before(qapp, short_run):
     figure = RunFigure(SIZE)
     figure.show_epoch(short_run, 3)
-    first = figure.grab_rgb()
+    first = rgb_array(figure.render_image())
     for j in (5, 0, 1):
         figure.show_epoch(short_run, j)
     figure.show_epoch(short_run, 3)
-    assert np.array_equal(figure.grab_rgb(), first)
+    assert np.array_equal(rgb_array(figure.render_image()), first)
     fresh = RunFigure(SIZE)
     fresh.show_epoch(short_run, 3)
-    assert np.array_equal(fresh.grab_rgb(), first)
+    assert np.array_equal(rgb_array(fresh.render_image()), first)
 
 
-def test_grab_rgb_is_exact_rgb_for_odd_widths(qapp, short_run):
+def test_rendered_rgb_is_exact_for_odd_widths(qapp, short_run):
     figure = RunFigure((321, 97))        # 321 * 3 bytes is not a multiple of 4: rows are padded
     figure.show_epoch(short_run, -1)
-    rgb = figure.grab_rgb()
+    rgb = rgb_array(figure.render_image())
     assert rgb.shape == (97, 321, 3) and rgb.dtype == np.uint8
     image = figure.render_image()
     for x, y in [(0, 0), (320, 96), (160, 50), (5, 90)]:
@@ -145,7 +145,7 @@ def test_view_stays_put_through_a_diverging_run_with_in_between_frames(qapp):
 def test_log_error_figure_draws(qapp, short_run):
     figure = RunFigure(SIZE, log_error=True)
     figure.show_epoch(short_run, 4)
-    assert count_near(figure.grab_rgb(), GREEN) > 10
+    assert count_near(rgb_array(figure.render_image()), GREEN) > 10
 
 
 def test_colour_safe_theme_changes_the_colours(qapp, tmp_path, short_run):

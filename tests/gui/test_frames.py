@@ -6,7 +6,7 @@ import numpy as np
 from armsim import Params, iter_epochs
 from armsim.gui.runner import Frame
 from armsim.render.live_plot import on_screen
-from tests.helpers import click, run_to_end, type_into
+from tests.helpers import click, marker_point, run_to_end, type_into
 
 FAST = math.inf
 
@@ -66,14 +66,14 @@ def test_the_map_raised_during_a_paused_run_marks_the_pose_on_screen(qtbot, make
     window.docks.landscape_dock.raise_()
     qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
     w = np.degrees(window.record_shown.angles)
-    assert window.landscape_view.current_point == tuple(np.round(w[:2], 9)) or \
-        np.allclose(window.landscape_view.current_point, w[:2])
+    assert marker_point(window.landscape_view) == tuple(np.round(w[:2], 9)) or \
+        np.allclose(marker_point(window.landscape_view), w[:2])
     window.docks.inspector_dock.raise_()                          # covered: the marker is left alone ...
     for _ in range(7):
         click(qtbot, window, window.actions.step)
     qtbot.waitUntil(lambda: window.epoch_shown == 13, timeout=5000)
     window.docks.landscape_dock.raise_()                          # ... and catches up when the map shows again
-    qtbot.waitUntil(lambda: np.allclose(window.landscape_view.current_point,
+    qtbot.waitUntil(lambda: np.allclose(marker_point(window.landscape_view),
                                         np.degrees(window.record_shown.angles)[:2]), timeout=3000)
 
 

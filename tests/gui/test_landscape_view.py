@@ -11,7 +11,7 @@ from armsim.core.landscape import error_grid, path_on
 from armsim.core.params import Params
 from armsim.core.run import solve
 from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LandscapeView, shade, thin
-from tests.helpers import empty, run_to_end, show_alone
+from tests.helpers import empty, marker_point, pick_joints, run_to_end, show_alone
 
 
 @pytest.fixture
@@ -86,22 +86,22 @@ def test_path_is_path_on_of_the_history(view):
     np.testing.assert_array_equal(view.path.xData, path.wi_deg)
     np.testing.assert_array_equal(view.path.yData, path.wj_deg)
     np.testing.assert_array_equal(view.path.opts["connect"], path.connect)
-    assert view.current_point == (path.wi_deg[-1], path.wj_deg[-1])
+    assert marker_point(view) == (path.wi_deg[-1], path.wj_deg[-1])
     view.set_params(p.with_(eta=0.3, epochs=99))        # the map is the same: the run stays drawn
     np.testing.assert_array_equal(view.path.xData, path.wi_deg)
     view.set_params(p.with_(base=0.5))                  # a new map: the old run is gone
-    assert empty(view.path) and view.current_point is None
+    assert empty(view.path) and marker_point(view) is None
     view.set_params(p)
     view.set_history(result.angles)
     view.clear_run()
-    assert empty(view.path) and view.current_point is None
+    assert empty(view.path) and marker_point(view) is None
 
 
 def test_current_marker_wraps_onto_the_map(view):
     view.set_current(np.radians([200.0, -20.0, 14.0]))
-    assert view.current_point == pytest.approx((-160.0, -20.0))
+    assert marker_point(view) == pytest.approx((-160.0, -20.0))
     view.set_current(np.radians([1.0, 2.0]))          # a stale pose of another arm is not drawn
-    assert view.current_point is None
+    assert marker_point(view) is None
 
 
 def test_click_on_the_map_emits_the_angles_there(qtbot, view):
@@ -130,18 +130,27 @@ def test_hover_reads_the_exact_error(qtbot, view):
     hover(qtbot, view, 0.0, 200.0, lambda: view.readout.text() == HINT)      # off the map: the hint again
 
 
-def test_other_joints_and_the_swap_when_both_combos_agree(view):
+def test_other_joints_and_the_swap_when_both_combos_agree(qtbot, view):
     p = Params(angles_deg=(10.0, 20.0, 30.0, 40.0))
     view.set_params(p)
     assert view.joints == (0, 1)
-    view.set_joints(1, 3)
+    pick_joints(qtbot, view, 1, 3)
     np.testing.assert_array_equal(view.image.image, shade(grid(p, 1, 3).errors))
     assert (view.start_marker.pos().x(), view.start_marker.pos().y()) == (20.0, 40.0)
     view.combo_j.setCurrentIndex(1)           # the user picks joint 2 for both axes...
     view.combo_j.activated.emit(1)
     assert view.joints == (3, 1)              # ...so the other axis takes the joint just given up
-    with pytest.raises(ValueError):
-        view.set_joints(2, 2)
+
+
+def test_moving_a_box_onto_the_other_joint_by_keyboard_swaps_them(qtbot, view):
+    p = Params(angles_deg=(10.0, 20.0, 30.0))
+    view.set_params(p)
+    qtbot.keyClick(view.combo_i, Qt.Key_Down)          # joint 1 -> joint 2, which the other box shows
+    assert view.joints == (1, 0)
+    np.testing.assert_array_equal(view.image.image, shade(grid(p, 1, 0).errors))
+    qtbot.keyClick(view.combo_j, Qt.Key_Down)          # joint 1 -> joint 2 again: they swap back
+    assert view.joints == (0, 1)
+    np.testing.assert_array_equal(view.image.image, shade(grid(p, 0, 1).errors))
 
 
 def test_one_link_arm_shows_a_message(view):

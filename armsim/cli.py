@@ -60,12 +60,28 @@ def _size(text: str) -> tuple[int, int]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that also reads ``-1e-3`` and ``-inf`` as values, not as unknown options."""
+    """argparse that reads ``-1e-3`` and ``-inf`` as values, takes no abbreviated flag (``--et``) and no
+    flag twice (argparse would silently keep the last value)."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$",
                                                    re.IGNORECASE)
+
+    def parse_known_args(self, args=None, namespace=None):
+        seen = set()
+        for token in args or ():
+            if token == "--":
+                break
+            flag = token.split("=", 1)[0]
+            action = self._option_string_actions.get(flag)
+            if action is None or isinstance(action, argparse._SubParsersAction):
+                continue
+            if action.dest in seen:
+                self.error(f"argument {'/'.join(action.option_strings)}: given more than once; give each flag once")
+            seen.add(action.dest)
+        return super().parse_known_args(args, namespace)
 
 
 def add_param_flags(p: argparse.ArgumentParser) -> None:
@@ -248,7 +264,10 @@ def _progress_meter():
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args, extra = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "gui")           # `armsim --eta 0.1` is the window's flags: `armsim gui --eta 0.1`
+    args, extra = parser.parse_known_args(argv)
     if extra:   # reported by the subcommand's parser, so the message names the subcommand
         getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     command = args.command or "gui"

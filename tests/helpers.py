@@ -2,6 +2,21 @@
 import numpy as np
 from PySide6.QtCore import Qt
 
+#: The post's printed lateral positions of the start and final poses (seed 000), to the last digit.
+POST_START = (0.374606593415912, 0.0325864500902433, 0.274508345689911)
+POST_FINAL = (0.2852955778665301, -0.14244640527322044, 0.0029191436234602963)
+
+
+def run_cli(capsys, *args):
+    """``armsim ARGS`` in this process: (exit status, stdout, stderr)."""
+    from armsim.cli import main
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
 
 def click(qtbot, window, action):
     """Click ``action``'s button on the run toolbar."""

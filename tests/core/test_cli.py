@@ -5,17 +5,7 @@ import sys
 import pytest
 
 from armsim import Params, solve
-from armsim.cli import main
-from tests.core.test_solvers import POST_FINAL, POST_START
-
-
-def run_cli(capsys, *args):
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers import POST_FINAL, POST_START, run_cli
 
 
 def test_solve_prints_the_posts_two_lines_first(capsys):
@@ -90,3 +80,17 @@ def test_core_and_solve_import_no_qt():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "max_epochs"
+
+
+@pytest.mark.parametrize("args, words", [
+    (("solve", "--et", "0.1"), "unrecognized arguments: --et"),            # no abbreviations
+    (("solve", "--ang", "1"), "unrecognized arguments: --ang"),
+    (("solve", "--eta", "0.1", "--eta", "0.2"), "argument --eta: given more than once"),
+    (("solve", "--eta=0.1", "--eta", "0.3"), "argument --eta: given more than once"),
+    (("solve", "--json", "--json"), "argument --json: given more than once"),
+    (("render", "--out", "a.png", "--out", "b.png"), "argument --out: given more than once"),
+    (("--eta", "abc"), "armsim gui: error: argument --eta: expected a number"),   # the window's flags
+])
+def test_abbreviated_and_repeated_flags_are_refused(capsys, args, words):
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2 and not out and words in err.strip().splitlines()[-1]

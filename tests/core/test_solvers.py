@@ -14,9 +14,7 @@ from armsim.core.learners import KERNEL_MAX_LINKS
 from armsim.core.params import ParamError
 from armsim.core.run import STATUSES, least_error
 from tests.core import reference
-
-POST_START = (0.374606593415912, 0.0325864500902433, 0.274508345689911)
-POST_FINAL = (0.2852955778665301, -0.14244640527322044, 0.0029191436234602963)
+from tests.helpers import POST_FINAL, POST_START
 
 
 def test_the_posts_numbers_to_the_last_digit():

@@ -14,7 +14,7 @@ from armsim import Params, solve
 from armsim.io.media import OptionError
 from armsim.render.figure import RunFigure, export_figure, rgb_array
 from armsim.render.video import Cancelled, export_video, iter_frames
-from tests.core.test_cli import run_cli
+from tests.helpers import run_cli
 
 SIZE = (320, 180)
 RED, GREEN = (0xD6, 0x27, 0x28), (0x2C, 0xA0, 0x2C)     # the theme's start and final colours

@@ -6,7 +6,7 @@ import pytest
 from armsim import Params, iter_epochs, solve
 from armsim.core.lessons import PRESETS
 from armsim.gui.inspector import num
-from tests.gui.test_window import click, run_to_end
+from tests.helpers import click, run_to_end
 
 
 def table(inspector):

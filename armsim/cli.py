@@ -26,7 +26,7 @@ import time
 from typing import Sequence
 
 from armsim import __version__
-from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, ParamError, Params
+from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, ParamError, Params, shown
 from armsim.core.run import DIVERGENCE_RULE, Result, solve
 from armsim.io import media
 
@@ -39,9 +39,11 @@ def _number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {shown(text)}") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {shown(text)}")
+    if value == 0.0 and re.search(r"[1-9]", text.lower().split("e")[0]):
+        raise argparse.ArgumentTypeError(f"{shown(text)} is too small to represent (it would round to 0)")
     return value
 
 
@@ -49,14 +51,17 @@ def _count(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {shown(text)}") from None
 
 
 def _size(text: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)\s*[xX\u00d7]\s*(\d+)\s*", text)
     if not m:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels such as 1920x1080, got {text!r}")
-    return int(m.group(1)), int(m.group(2))
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels such as 1920x1080, got {shown(text)}")
+    try:
+        return int(m.group(1)), int(m.group(2))
+    except ValueError:            # more digits than int() takes
+        raise argparse.ArgumentTypeError(f"width and height must be 16 to 7680 pixels, got {shown(text)}") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,8 +71,9 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
-        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$",
-                                                   re.IGNORECASE)
+        # -1e-3 and -inf are values; so is -1920x1080 (a bad --size, said as such, not "expected one argument")
+        self._negative_number_matcher = re.compile(
+            r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$|^-\d+\s*[xX\u00d7]\s*\d+$", re.IGNORECASE)
 
     def parse_known_args(self, args=None, namespace=None):
         seen = set()

@@ -27,6 +27,21 @@ POST_ETA = 0.075
 POST_EPOCHS = 20
 
 
+MAX_SHOWN = 60          # characters of a refused value quoted back in a message
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for a message: exact for a number (``1000000.0000001``), cut short for a long one."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):        # an int too long to print, a list nested too deep
+        return f"(a {type(value).__name__} too large to show)"
+    if len(text) <= MAX_SHOWN:
+        return text
+    length = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:MAX_SHOWN]}... ({length:,} characters)"
+
+
 class ParamError(ValueError):
     """A parameter broke a rule. ``field`` names it, ``str()`` states the rule."""
 
@@ -38,27 +53,27 @@ class ParamError(ValueError):
 
 def _finite(name: str, value: Any, *, low: float | None = None, positive: bool = False) -> float:
     if isinstance(value, (str, bytes)):     # float("0.5") would pass: text is parsed by the CLI and files, not here
-        raise ParamError(name, f"must be a number, not text: got {value!r}")
+        raise ParamError(name, f"must be a number, not text: got {shown(value)}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ParamError(name, f"must be a number, got {value!r}") from None
+        raise ParamError(name, f"must be a number, got {shown(value)}") from None
     if isinstance(value, bool) or not math.isfinite(number):
-        raise ParamError(name, f"must be a finite number, got {value!r}")
+        raise ParamError(name, f"must be a finite number, got {shown(value)}")
     if abs(number) > MAX_MAGNITUDE:
-        raise ParamError(name, f"must be between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}, got {number:g}")
+        raise ParamError(name, f"must be between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}, got {shown(number)}")
     if positive and number <= 0:
-        raise ParamError(name, f"must be greater than 0, got {number:g}")
+        raise ParamError(name, f"must be greater than 0, got {shown(number)}")
     if low is not None and number < low:
-        raise ParamError(name, f"must be at least {low:g}, got {number:g}")
+        raise ParamError(name, f"must be at least {low:g}, got {shown(number)}")
     return number
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise ParamError(name, f"must be a whole number, got {value!r}")
+        raise ParamError(name, f"must be a whole number, got {shown(value)}")
     if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
-        raise ParamError(name, f"must be a whole number, got {value!r}")
+        raise ParamError(name, f"must be a whole number, got {shown(value)}")
     number = int(value)
     if not low <= number <= high:
         raise ParamError(name, f"must be between {low} and {high:,}, got {number:,}")
@@ -67,7 +82,7 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
 
 def _vector(name: str, values: Any, *, positive: bool = False) -> tuple[float, ...]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise ParamError(name, f"must be a list of numbers, got {values!r}")
+        raise ParamError(name, f"must be a list of numbers, got {shown(values)}")
     items = list(values)
     if not items:
         raise ParamError(name, "needs at least one value (one per link)")
@@ -119,7 +134,7 @@ class Params:
             raise ParamError("epochs", f"epochs x links must be at most {MAX_HISTORY:,} "
                                        f"(the history is kept in memory), got {epochs * len(angles):,}")
         if self.learner not in LEARNERS:
-            raise ParamError("learner", f"must be one of {', '.join(LEARNERS)}, got {self.learner!r}")
+            raise ParamError("learner", f"must be one of {', '.join(LEARNERS)}, got {shown(self.learner)}")
         target = None if self.target is None else _finite("target", self.target)
         object.__setattr__(self, "angles_deg", angles)
         object.__setattr__(self, "lengths", lengths)

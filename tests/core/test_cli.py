@@ -94,3 +94,18 @@ def test_core_and_solve_import_no_qt():
 def test_abbreviated_and_repeated_flags_are_refused(capsys, args, words):
     code, out, err = run_cli(capsys, *args)
     assert code == 2 and not out and words in err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("args, words", [
+    (("solve", "--eta", "1e-400"), "'1e-400' is too small to represent"),
+    (("solve", "--base", "1000000.0000001"), "got 1000000.0000001"),            # not "got 1e+06"
+    (("solve", "--eta", "9" * 100_000 + "x"), "(100,001 characters)"),
+    (("solve", "--epochs", "9" * 5000), "(5,000 characters)"),
+    (("solve", "--angles", "1", "9" * 400), "must be a finite number"),      # 1e400 is inf as a float
+    (("render", "--out", "x.png", "--size", "-1920x1080"), "expected WIDTHxHEIGHT"),
+    (("render", "--out", "x.png", "--size", "9" * 5000 + "x1"), "(5,002 characters)"),
+])
+def test_messages_are_exact_and_short(capsys, args, words):
+    code, out, err = run_cli(capsys, *args)
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and words in last and len(last) < 250 and "_size" not in last

@@ -91,8 +91,9 @@ class LinkRow:
         self.length = NumberEntry(f"L{index + 1}", step=0.1)
         self.length.setToolTip(f"length of link {index + 1} (greater than 0)")
         self.length.setMaximumWidth(90)
-        self.slider.valueChanged.connect(Throttle(lambda v: panel.angle_from_slider(index, v / SLIDER_STEPS_PER_DEGREE),
-                                                   DRAG_MS, self.slider))
+        self.drag = Throttle(lambda v: panel.angle_from_slider(index, v / SLIDER_STEPS_PER_DEGREE), DRAG_MS,
+                             self.slider)
+        self.slider.valueChanged.connect(self.drag)
         self.angle.committed.connect(lambda v: panel.change(self.angle, angle=(index, v)))
         self.angle.refused.connect(panel.say_problem)
         self.length.committed.connect(lambda v: panel.change(self.length, length=(index, v)))
@@ -154,7 +155,8 @@ class ControlPanel(QWidget):
         self.eta_slider = QSlider(Qt.Horizontal)
         self.eta_slider.setRange(0, ETA_STEPS)
         self.eta_slider.setToolTip("learning rate eta, logarithmic from 0.0001 to 10")
-        self.eta_slider.valueChanged.connect(Throttle(self._eta_from_slider, DRAG_MS, self.eta_slider))
+        self.eta_drag = Throttle(self._eta_from_slider, DRAG_MS, self.eta_slider)
+        self.eta_slider.valueChanged.connect(self.eta_drag)
         self.eta_entry = NumberEntry("eta", step=0.01)
         self.eta_entry.setMaximumWidth(110)
         self.eta_entry.setToolTip("exact learning rate: any number greater than 0 (e.g. 0.075 or 1e-3)")
@@ -261,8 +263,9 @@ class ControlPanel(QWidget):
         if i >= len(self.state.params.angles_deg):
             return                                     # a throttled call from a row since removed
         old = self.state.params.angles_deg[i]
-        turns = round((old - wrap_degrees(old)) / 360.0)
-        self.change(self.rows[i].slider, angle=(i, round(position, 1) + 360.0 * turns))
+        position = round(position, 1)
+        turns = round((old - position) / 360.0)        # the angle nearest the old one: 400 dragged to 41 is 401
+        self.change(self.rows[i].slider, angle=(i, position + 360.0 * turns))
 
     def _eta_from_slider(self, position: int) -> None:
         self.change(self.eta_slider, eta=slider_to_eta(position))
@@ -290,8 +293,21 @@ class ControlPanel(QWidget):
             self.show_eta(self.state.eta)
 
     # -- showing the state -----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Show the state afresh, dropping refused text and any slider move still pending (a reset, a file)."""
+        self.show_setup(self.state.params)
+        self.show_eta(self.state.eta)
+        for entry in self.findChildren(NumberEntry):
+            entry.set_value(entry.value)
+        self.say_problem("")
+
     def show_setup(self, p: Params) -> None:
-        """Show every field of ``p`` (eta apart) exactly; rows are rebuilt only when the count changes."""
+        """Show every field of ``p`` (eta apart) exactly; rows are rebuilt only when the count changes.
+
+        A slider move still waiting in its throttle is dropped: it belonged to the setup replaced.
+        """
+        for row in self.rows:
+            row.drag.cancel()
         if len(self.rows) != p.n_links:
             self._build_rows(p.n_links)
         for row, angle, length in zip(self.rows, p.angles_deg, p.lengths):
@@ -308,6 +324,7 @@ class ControlPanel(QWidget):
             self.learner.setCurrentIndex(max(0, self.learner.findData(p.learner)))
 
     def show_eta(self, eta: float) -> None:
+        self.eta_drag.cancel()
         with QSignalBlocker(self.eta_slider):
             self.eta_slider.setValue(eta_to_slider(eta))
         self.eta_entry.set_value(eta)

@@ -229,10 +229,14 @@ class LandscapeView(QWidget):
         shown = land is not None and self._current is not None and self._current.shape == land.pose.shape
         self.current_marker.setVisible(shown)     # hidden without a map, or for a stale pose of another arm
         if shown:
-            w = self._current[[land.i, land.j]]
-            centre = 0.5 * (land.wi[0] + land.wi[-1])          # wrapped as landscape.path_on wraps
-            w = np.degrees(w - 2 * np.pi * np.round((w - centre) / (2 * np.pi)))
-            self.current_marker.setPos(w[0], w[1])
+            self.current_marker.setPos(*self._on_map(self._current[[land.i, land.j]]))
+
+    def _on_map(self, w: np.ndarray) -> tuple[float, float]:
+        """Two angles (radians) as the point of the map that shows them, in degrees (any whole turns off)."""
+        land = self.landscape
+        centre = 0.5 * (land.wi[0] + land.wi[-1])          # wrapped as landscape.path_on wraps
+        w = np.degrees(w - 2 * np.pi * np.round((w - centre) / (2 * np.pi)))
+        return float(w[0]), float(w[1])
 
     def clear_run(self) -> None:
         """Forget the path and the current marker (the map stays)."""
@@ -271,7 +275,7 @@ class LandscapeView(QWidget):
         cell = (hi - lo) / (GRID_POINTS - 1)
         # Cell (a, b) is centred on (wi[a], wj[b]): the grid includes both ends, so the image is one cell wider.
         self.image.setRect(QRectF(lo - cell / 2, land.wj_deg[0] - cell / 2, hi - lo + cell, hi - lo + cell))
-        self.start_marker.setPos(p.angles_deg[i], p.angles_deg[j])
+        self.start_marker.setPos(*self._on_map(np.radians([p.angles_deg[i], p.angles_deg[j]])))
         self.start_marker.show()
         self._label_axes()
         self._draw_path()

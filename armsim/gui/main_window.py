@@ -9,6 +9,7 @@ epoch), and everything that shows eta follows it. Frames of a run come from the
 """
 from __future__ import annotations
 
+import html
 import time
 from itertools import islice
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from armsim.core.params import ParamError, Params
-from armsim.core.run import iter_epochs, start_epoch
+from armsim.core.run import STATUS_WORDS, iter_epochs, start_epoch
 from armsim.gui import files, settings
 from armsim.gui.actions import Actions
 from armsim.gui.controls import ControlPanel
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         """Stop any run and show the start pose of the current setup."""
         self.runner.stop()
         p = self.state.params
+        self.controls.refresh()
         self.arm_view.set_params(p)
         self._clear_run()
         self.docks.follow_setup(p)
@@ -206,8 +208,10 @@ class MainWindow(QMainWindow):
     @Slot(float)
     def _eta_changed(self, eta: float) -> None:
         self.docks.follow_setup(self.state.params)
-        if self.state.run_state != "idle":
-            return                          # the run takes it from its next epoch; the meter at the next frame
+        if self.state.run_state != "idle":  # the run takes it from its next epoch; the meter judges it now
+            if self.record_shown is not None:
+                self._judge(self.record_shown.angles)
+            return
         if self.state.result is None:
             self.show_next_update()         # the first update uses eta
         else:
@@ -230,8 +234,9 @@ class MainWindow(QMainWindow):
         if result.epochs_run:
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
-        self.say(f"<b style='color:{colour}'>{result.status}</b>: {result.reason} · epoch {result.epochs_run} · "
-                 f"error {result.errors[-1]:.6g}")
+        words = STATUS_WORDS[result.status]
+        self.say(f"<b style='color:{colour}'>{words[0].upper() + words[1:]}</b>: {html.escape(result.reason)} · "
+                 f"epoch {result.epochs_run} · error {result.errors[-1]:.6g}")
 
     # -- from the run -------------------------------------------------------------------
     @Slot(object)

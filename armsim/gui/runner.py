@@ -67,6 +67,8 @@ class _Control:
     def set_paused(self, paused: bool) -> None:
         with self._cond:
             self._paused = paused
+            if not paused:
+                self._steps = 0              # steps asked for while paused do not outlive the pause
             self._cond.notify_all()
 
     def add_step(self) -> None:
@@ -84,10 +86,11 @@ class _Control:
     def wait_turn(self, on_block) -> bool:
         """Block while paused with no step granted (``on_block`` runs once first); True for one step."""
         with self._cond:
+            blocked = self._paused and self._steps == 0 and not self.halted
+        if blocked:
+            on_block()          # outside the lock: it waits for the window, which may be pausing or stepping
+        with self._cond:
             while self._paused and self._steps == 0 and not self.halted:
-                if on_block is not None:
-                    on_block()
-                    on_block = None
                 self._cond.wait(0.1)
             if self._paused and self._steps:
                 self._steps -= 1
@@ -128,7 +131,10 @@ def play(ctx: JobContext, params: Params, control: _Control):
     while run.status is None:
         if ctx.stopped:                               # the window drops what a stopped run says
             return run.result("stopped", "stopped by the user")
-        stepped = control.wait_turn(on_block=flush) if control.paused else False
+        paused = control.paused
+        stepped = control.wait_turn(on_block=flush) if paused else False
+        if paused:
+            pace = (time.perf_counter(), 0, control.speed)   # time spent paused is not time to catch up on
         if ctx.stopped:
             continue
         if control.paused and not stepped:

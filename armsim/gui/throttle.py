@@ -30,6 +30,10 @@ class Throttle(QObject):
         self._func(*args)
         self._timer.start()
 
+    def cancel(self) -> None:
+        """Drop a call still waiting (what it would set has been replaced)."""
+        self._pending = None
+
     def _flush(self) -> None:
         if self._pending is not None:
             args, self._pending = self._pending, None

@@ -41,7 +41,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from armsim.core.kinematics import forward
-from armsim.core.run import Result
+from armsim.core.run import STATUS_WORDS, Result
 from armsim.io.atomic import atomic_write
 from armsim.io.media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
 from armsim.render.arm_plot import TRAIL_LENGTH, ArmView
@@ -60,8 +60,6 @@ TITLE_SCALE = 1.3                  # title font relative to the axis font
 ARM_STRETCH, ERROR_STRETCH = 3, 2  # the arm is the subject; the curve its commentary
 MAX_STEP = 0.5                     # radians: steps larger than this get in-between poses in the framing
 IN_BETWEEN = 7                     # parts per large step: pi / 7 < MAX_STEP
-STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "unreachable": "target out of reach",
-                "stopped": "stopped"}
 
 
 def ensure_app() -> QApplication:
@@ -257,7 +255,7 @@ class RunFigure(QWidget):
         parts = ["hot and cold" if p.learner == "hotcold" else None, f"eta {eta:g}",
                  f"epoch {j} / {result.epochs_run}", f"error {result.errors[j]:.2g}"]
         if j == result.epochs_run:
-            parts.append(STATUS_WORDS.get(result.status))
+            parts.append(STATUS_WORDS[result.status] if result.status != "max_epochs" else None)
         return " \N{MIDDLE DOT} ".join(s for s in parts if s)
 
     # -- pixels -----------------------------------------------------------------------------

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from armsim import Params, solve
+from armsim.core.lessons import PRESETS
 from armsim.gui import files
 from armsim.gui.controls import wrap_degrees
 from armsim.gui.state import WINDOW_MAX_LINKS
@@ -183,3 +185,78 @@ def test_text_from_a_scenario_file_is_shown_as_text(qtbot, make_window, tmp_path
     window = make_window(Params())
     assert files.open_scenario(window, str(path))
     assert "&lt;img" in window.readout.text() and "<img" not in window.readout.text()
+
+
+def test_eta_changed_while_paused_is_judged_at_once(qtbot, make_window):
+    window = make_window(Params(epochs=100))
+    for j in (1, 2):
+        click(qtbot, window, window.actions.step)
+        qtbot.waitUntil(lambda j=j: window.epoch_shown == j, timeout=5000)
+    type_into(qtbot, window.controls.eta_entry, "2.5")
+    assert window.state.run_state == "paused" and window.controls.meter.verdict.eta == 2.5
+
+
+def test_reset_or_reopening_the_same_setup_clears_refused_text(qtbot, make_window, tmp_path, dialogs):
+    window = make_window(Params())
+    c = window.controls
+    type_into(qtbot, c.rows[0].length, "-5")
+    type_into(qtbot, c.base, "abc")
+    assert c.rows[0].length.text() == "-5" and c.problem.isVisibleTo(c)
+    open_and_save_back(window, Params(), tmp_path, dialogs, name="same")     # the very setup shown
+    assert c.rows[0].length.text() == "1" and c.base.text() == "0" and not c.problem.isVisibleTo(c)
+    type_into(qtbot, c.epochs, "-1")
+    click(qtbot, window, window.actions.reset)
+    assert c.epochs.text() == "20" and not c.epochs.has_problem
+
+
+def test_a_lesson_loaded_during_a_slider_drag_is_not_overwritten(qtbot, make_window):
+    window = make_window(Params(angles_deg=(10.0, 10.0, 10.0)))
+    slider = window.controls.rows[0].slider
+    slider.setValue(200)                     # the drag's first move acts at once ...
+    slider.setValue(300)                     # ... the next waits in the throttle
+    window.load_preset(PRESETS[0])
+    qtbot.wait(80)                           # longer than the throttle: what it held would land now
+    assert window.state.params == PRESETS[0].params
+
+
+def test_time_spent_paused_is_not_played_back_after_resume(qtbot, make_window):
+    window = make_window(Params(epochs=500), speed=20)
+    click(qtbot, window, window.actions.run)
+    qtbot.waitUntil(lambda: window.epoch_shown >= 2, timeout=5000)
+    click(qtbot, window, window.actions.pause)
+    qtbot.wait(1500)                         # a teacher talks for a moment
+    held = window.epoch_shown
+    click(qtbot, window, window.actions.pause)           # Resume
+    qtbot.wait(300)
+    assert window.epoch_shown - held <= 12   # about 6 at 20 epochs/s; catching up would be 30 or more
+
+
+def test_steps_asked_for_while_paused_do_not_outlive_resume(qtbot, make_window):
+    window = make_window(Params(epochs=500), speed=1)
+    click(qtbot, window, window.actions.step)
+    qtbot.waitUntil(lambda: window.epoch_shown == 1, timeout=5000)
+    window.runner.pause()
+    for _ in range(20):
+        window.runner.step()
+    window.runner.resume()
+    window.runner.pause()
+    qtbot.wait(300)
+    assert window.epoch_shown <= 3
+
+
+def test_the_end_key_on_an_angle_slider_at_180_stays_at_180(qtbot, make_window):
+    window = make_window(Params(angles_deg=(170.0,)))
+    slider = window.controls.rows[0].slider
+    slider.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(slider, Qt.Key_End)
+        qtbot.wait(40)
+    assert window.state.params.angles_deg[0] == 180.0
+
+
+def test_the_landscape_marks_a_start_of_400_degrees_on_the_map(qtbot, make_window):
+    window = make_window(Params(angles_deg=(400.0, -300.0)))
+    window.docks.landscape_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
+    marker = window.landscape_view.start_marker.pos()
+    assert (marker.x(), marker.y()) == pytest.approx((40.0, 60.0))

@@ -10,7 +10,7 @@ from armsim import solve
 from armsim.core.kinematics import curvature, lateral
 from armsim.core.lessons import PRESETS, Preset, by_name
 from armsim.core.params import ParamError, Params
-from armsim.core.verdict import COLOURS, KINDS, SLOW_FRACTION, eta_verdict
+from armsim.core.verdict import SLOW_FRACTION, eta_verdict
 
 POST_POSE = np.radians([22.0, -20.0, 14.0])
 
@@ -89,11 +89,13 @@ def test_bad_eta_is_refused_by_name(eta):
         eta_verdict(eta, POST_POSE)
 
 
-def test_each_kind_has_its_own_colour():
-    assert set(COLOURS) == set(KINDS)
-    hexes = [h for _, h in COLOURS.values()]
-    assert len(set(hexes)) == len(KINDS) and all(len(h) == 7 and h.startswith("#") for h in hexes)
-    assert eta_verdict(0.075, POST_POSE).colour == COLOURS["good"][1]
+def test_the_four_regimes_are_told_apart_by_colour():
+    """An eta from each regime at the post's pose: four verdicts, four colours (the meter's only cue
+    besides the words)."""
+    s = 2.0 / eta_verdict(0.075, POST_POSE).eta_crit         # S at the pose
+    verdicts = [eta_verdict(f / s, POST_POSE) for f in (0.05, 0.8, 1.5, 2.5)]
+    assert [v.kind for v in verdicts] == ["slow", "good", "oscillating", "diverging"]
+    assert len({v.colour for v in verdicts}) == 4
 
 
 # --------------------------------------------------------------------------- the presets

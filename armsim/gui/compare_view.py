@@ -24,7 +24,6 @@ from armsim.gui.run_overlay import MAX_RUNS, RunOverlay
 from armsim.render.theme import LIGHT, Theme
 
 HINT = "Compare runs of the current setup: pick a sweep above."
-FIX_SETUP = "Fix the setup first: the sweeps start from it."
 ERROR_COLOUR = "#b00020"
 
 __all__ = ["CompareView", "MAX_RUNS"]
@@ -96,17 +95,13 @@ class CompareView(QWidget):
         self.overlay.apply_theme(theme)
 
     # -- inputs from the window -----------------------------------------------------------
-    def set_params(self, params: Params | None) -> None:
-        """The current setup (None while it is invalid): the red start pose and what the sweeps start from.
+    def set_params(self, params: Params) -> None:
+        """The current setup: the red start pose and what the sweeps start from.
 
         A sweep in progress keeps computing the setup it started with.
         """
         self.params = params
         self.overlay.set_params(params)
-        if params is None:
-            self._say(FIX_SETUP)
-        elif self.message.text() == FIX_SETUP:
-            self._say(HINT)
         self._set_busy(self.busy)
 
     def set_last_result(self, result: Result | None) -> None:
@@ -154,8 +149,7 @@ class CompareView(QWidget):
     def _launch(self, make_plan, what: str) -> None:
         if self.busy:
             return
-        if self.params is None:
-            self._say(FIX_SETUP, error=True)
+        if self.params is None:         # not given a setup yet
             return
         try:
             plan = make_plan(self.params)
@@ -211,7 +205,6 @@ class CompareView(QWidget):
         self._ended()
         self._say(f"The sweep failed: {message}", error=True)
 
-    @Slot(bool)
     def _set_busy(self, busy: bool) -> None:
         idle = not busy
         for key in ("etas", "starts", "learners"):

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.say(f"Ready: {p.n_links} links, eta {p.eta:g}, {p.epochs} epochs. "
                  "Press <b>Space</b> to run, <b>→</b> to step.")
 
-    def set_setup(self, params: Params, title: str = "") -> bool:
+    def set_setup(self, params: Params) -> bool:
         """Take a whole setup (a lesson, a file); the window resets to it. False, with a message, if refused."""
         try:
             self.state.set_params(params)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QImage
 from armsim.core.params import Params
 from armsim.core.run import solve
 from armsim.core.sweeps import MAX_SWEEP_COST, default_etas, default_starts, run_label
-from armsim.gui.compare_view import FIX_SETUP, CompareView
+from armsim.gui.compare_view import CompareView
 from armsim.gui.jobs import Jobs
 from armsim.gui.run_overlay import MAX_RUNS
 from armsim.render.arm_plot import pose_points
@@ -158,16 +158,6 @@ def test_a_huge_sweep_is_refused_with_a_message(qtbot, view):
     qtbot.mouseClick(view.buttons["etas"], Qt.LeftButton)
     assert not view.busy and not view.jobs.running()
     assert "too long" in view.message.text() and f"{MAX_SWEEP_COST:,}" in view.message.text()
-
-
-def test_invalid_setup_disables_the_sweeps(view):
-    view.set_params(None)
-    assert view.message.text() == FIX_SETUP
-    assert not any(view.buttons[k].isEnabled() for k in ("etas", "starts", "learners"))
-    view.sweep_etas()
-    assert not view.busy
-    view.set_params(Params())
-    assert view.buttons["etas"].isEnabled() and view.message.text() != FIX_SETUP
 
 
 def test_render(qtbot, view):

@@ -234,8 +234,7 @@ class MainWindow(QMainWindow):
         if result.epochs_run:
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
-        words = STATUS_WORDS[result.status]
-        self.say(f"<b style='color:{colour}'>{words[0].upper() + words[1:]}</b>: {html.escape(result.reason)} · "
+        self.say(f"<b style='color:{colour}'>{STATUS_WORDS[result.status]}</b>: {html.escape(result.reason)} · "
                  f"epoch {result.epochs_run} · error {result.errors[-1]:.6g}")
 
     # -- from the run -------------------------------------------------------------------

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from armsim import Params, iter_epochs
+from armsim.core.run import STATUS_WORDS
 from armsim.gui.runner import Frame
 from armsim.render.live_plot import on_screen
 from tests.helpers import click, marker_point, run_to_end, type_into
@@ -83,7 +84,8 @@ def test_pausing_a_fast_run_shows_the_paused_epoch_in_every_panel(qtbot, make_wi
     qtbot.waitUntil(lambda: window.epoch_shown > 2000, timeout=10_000)
     window.pause_or_resume()
     qtbot.waitUntil(lambda: window.state.run_state == "paused", timeout=3000)
-    qtbot.wait(200)                                       # the frame the worker flushes when it blocks
+    # the worker flushes the epoch it paused at: every panel then shows that one
+    qtbot.waitUntil(lambda: window.docks.inspector.record.index == window.epoch_shown, timeout=3000)
     j = window.epoch_shown
     assert window.docks.inspector.record.index == j and f"epoch {j} /" in window.readout.text()
     assert "paused" in window.readout.text()
@@ -96,9 +98,10 @@ def test_text_refreshed_during_a_run_never_overwrites_the_final_message(qtbot, m
     texts = []
     window.readout.setText = lambda text, _set=window.readout.setText: (texts.append(text), _set(text))
     result = run_to_end(qtbot, window)
-    qtbot.wait(300)
+    qtbot.wait(300)                                       # a refresh still pending would land by now
     assert any(t.startswith("<b>running</b>") for t in texts)      # it did refresh while running
-    assert result.status in window.readout.text() and "running" not in window.readout.text()
+    text = window.readout.text()
+    assert STATUS_WORDS[result.status] in text and result.reason in text and "running" not in text
 
 
 def test_the_error_curve_follows_a_playing_run_frame_by_frame(qtbot, make_window):

@@ -7,6 +7,7 @@ last setup is stored as scenario TOML text and validated like any file.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QGuiApplication
 
 from armsim.core.params import Params
 
@@ -41,12 +42,30 @@ def last_params() -> Params | None:
     return None if window_problem(params) else params
 
 
+def fit_on_screen(window) -> None:
+    """Bring a window restored off-screen, or larger than the screen, back onto the screen it is nearest.
+
+    Settings from another monitor layout, or edited by hand, can hold any geometry.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = window.geometry()
+    w, h = min(max(frame.width(), window.minimumWidth()), area.width()), min(frame.height(), area.height())
+    x = min(max(frame.x(), area.left()), area.right() - w + 1)
+    y = min(max(frame.y(), area.top()), area.bottom() - h + 1)
+    if (x, y, w, h) != (frame.x(), frame.y(), frame.width(), frame.height()):
+        window.setGeometry(x, y, w, h)
+
+
 def restore(window) -> None:
     """Apply stored geometry, dock layout, palette and log scale to ``window`` (each only if valid)."""
     s = QSettings()
     geometry = _bytes(s, "geometry")
     if geometry is not None:
         window.restoreGeometry(geometry)
+        fit_on_screen(window)
     state = _bytes(s, "window_state")
     if state is not None:
         window.restoreState(state)

@@ -162,3 +162,17 @@ def test_exports_of_a_finished_run(qtbot, make_window, tmp_path, warnings):
     assert len(lines) == 1 + 21 and lines[0].startswith("epoch,eta,error")
     assert files.export(window, "Figure as SVG…", str(tmp_path / "fig.svg"))
     assert (tmp_path / "fig.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+
+
+@pytest.mark.parametrize("x, y, w, h", [(-50_000, -50_000, 800, 600), (90_000, 10, 800, 600), (0, 0, 60_000, 40_000),
+                                        (-300, 200, 900, 700)])
+def test_a_window_remembered_off_screen_comes_back_onto_the_screen(qtbot, x, y, w, h):
+    first = MainWindow(Params())           # never shown: a 60,000 px window is only ever a stored geometry
+    qtbot.addWidget(first)
+    first.setGeometry(x, y, w, h)
+    QSettings().setValue("geometry", first.saveGeometry())
+    again = MainWindow(Params())
+    qtbot.addWidget(again)
+    area = again.screen().availableGeometry()
+    assert area.contains(again.geometry()), (again.geometry(), area)
+    again.close()

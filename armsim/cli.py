@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          f"error and why the run stopped. Divergence: {DIVERGENCE_RULE}.")
     add_param_flags(solve_p)
     solve_p.add_argument("--json", action="store_true", help="print one strict JSON object instead")
+    solve_p.add_argument("--out", metavar="FILE", help="also write the history, every epoch, as the window "
+                                                       "exports it: FILE.csv or FILE.json")
     solve_p.set_defaults(parser=solve_p)
 
     render_p = sub.add_parser("render", help="write a figure (.png .svg) or a video (.gif .mp4) of a run",
@@ -175,8 +177,14 @@ def result_json(result: Result) -> dict:
             "reason": result.reason}
 
 
-def run_solve(params: Params, as_json: bool) -> None:
+HISTORY_FORMATS = (".csv", ".json")
+
+
+def run_solve(params: Params, as_json: bool, out: str | None = None) -> None:
     result = solve(params)
+    if out is not None:
+        from armsim.io import history  # written atomically: the old file stays whole if this fails
+        (history.write_csv if out.lower().endswith(".csv") else history.write_json)(out, result)
     if as_json:
         print(json.dumps(result_json(result), allow_nan=False))
         return
@@ -191,19 +199,28 @@ RENDER_FLAGS = {"path": "--out", "size": "--size", "epoch": "--epoch", "fps": "-
 VIDEO_ONLY = ("fps", "frames_per_epoch", "hold")
 
 
+def check_out_path(path: str) -> None:
+    """Refuse, before any work, a file that cannot be written: no folder, a folder, not writable, a name too long."""
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        why = "is not a directory" if os.path.exists(folder) else "does not exist"
+        raise media.OptionError("path", f"{shown(folder)} {why}")
+    if os.path.isdir(target):
+        raise media.OptionError("path", f"{shown(target)} is a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise media.OptionError("path", f"the directory {shown(folder)} is not writable")
+    name_max = os.pathconf(folder, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
+    if len(os.fsencode(os.path.basename(target))) > name_max - 16:     # room for the temporary name's suffix
+        raise media.OptionError("path", f"the file name is too long ({len(os.path.basename(target)):,} "
+                                        f"characters; at most {name_max - 16})")
+
+
 def _render_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:
     """The checked export options of ``armsim render``; a broken rule exits 2 naming the flag."""
     try:
         ext = media.check_format(args.out)
-        target = os.path.abspath(args.out)
-        folder = os.path.dirname(target)
-        if not os.path.isdir(folder):
-            why = "is not a directory" if os.path.exists(folder) else "does not exist"
-            raise media.OptionError("path", f"{folder} {why}")
-        if os.path.isdir(target):
-            raise media.OptionError("path", f"{target} is a directory")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise media.OptionError("path", f"the directory {folder} is not writable")
+        check_out_path(args.out)
         size = args.size or media.DEFAULT_SIZE
         if ext in media.FIGURE_FORMATS:
             given = [name for name in VIDEO_ONLY if getattr(args, name) is not None]
@@ -279,7 +296,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     try:
         if command == "solve":
-            run_solve(params_from(args, args.parser), args.json)
+            params = params_from(args, args.parser)
+            if args.out is not None:
+                try:
+                    if not args.out.lower().endswith(HISTORY_FORMATS):
+                        raise media.OptionError("path", f"must end in .csv or .json, got {shown(args.out)}")
+                    check_out_path(args.out)
+                except media.OptionError as e:
+                    args.parser.error(f"argument --out: {e.rule}")
+            try:
+                run_solve(params, args.json, args.out)
+            except OSError as e:
+                print(f"armsim solve: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
+                return 1
             return 0
         if command == "render":
             return run_render(args, args.parser)

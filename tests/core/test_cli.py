@@ -109,3 +109,26 @@ def test_messages_are_exact_and_short(capsys, args, words):
     code, out, err = run_cli(capsys, *args)
     last = err.strip().splitlines()[-1]
     assert code == 2 and words in last and len(last) < 250 and "_size" not in last
+
+
+@pytest.mark.parametrize("ext", ["csv", "json"])
+def test_solve_out_writes_the_history_as_the_window_exports_it(capsys, tmp_path, ext):
+    from armsim.io import history
+    args = ("--angles", "10", "-30", "--eta", "0.2", "--epochs", "15")
+    code, out, _ = run_cli(capsys, "solve", *args, "--out", str(tmp_path / f"run.{ext}"))
+    assert code == 0 and out.splitlines()[0].startswith("(")            # the usual lines still print
+    (history.write_csv if ext == "csv" else history.write_json)(
+        tmp_path / f"window.{ext}", solve(Params(angles_deg=(10.0, -30.0), eta=0.2, epochs=15)))
+    assert (tmp_path / f"run.{ext}").read_bytes() == (tmp_path / f"window.{ext}").read_bytes()
+
+
+@pytest.mark.parametrize("command, name, words", [
+    ("solve", "run.txt", "must end in .csv or .json"),
+    ("solve", "missing/run.csv", "does not exist"),
+    ("solve", "a" * 300 + ".csv", "the file name is too long"),
+    ("render", "a" * 300 + ".png", "the file name is too long"),
+])
+def test_an_out_file_that_cannot_be_written_is_refused_before_any_work(capsys, tmp_path, command, name, words):
+    code, out, err = run_cli(capsys, command, "--out", str(tmp_path / name))
+    assert code == 2 and not out and words in err.strip().splitlines()[-1]
+    assert list(tmp_path.iterdir()) == []

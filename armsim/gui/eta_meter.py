@@ -21,8 +21,18 @@ class EtaMeter(QLabel):
         self.setTextFormat(Qt.RichText)
         self.verdict = None
 
-    def judge(self, eta: float, angles_rad: np.ndarray, lengths) -> None:
-        """Judge ``eta`` at the pose ``angles_rad`` (the start pose when idle, the current one in a run)."""
+    def judge(self, eta: float, angles_rad: np.ndarray, lengths, learner: str = "gradient") -> None:
+        """Judge ``eta`` at the pose ``angles_rad`` (the start pose when idle, the current one in a run).
+
+        The verdict is gradient descent's; another learner gets its own words, or none.
+        """
+        if learner == "hotcold":
+            self.verdict = None
+            self.setToolTip("")
+            self.setText(f"<i>no eta_crit for hot and cold</i>: it turns each joint by exactly eta = {eta:g} "
+                         "radians whatever the slope (direction without amount), so near the goal it rocks "
+                         "back and forth by eta instead of settling")
+            return
         try:
             v = eta_verdict(eta, angles_rad, lengths)
         except ParamError as e:

@@ -289,7 +289,8 @@ class MainWindow(QMainWindow):
         self.docks.inspect(rec, self.state.params.goal)
 
     def _judge(self, angles) -> None:
-        self.controls.meter.judge(self.state.eta, angles, self.state.params.lengths)
+        p = self.state.params
+        self.controls.meter.judge(self.state.eta, angles, p.lengths, p.learner)
 
     def show_next_update(self) -> None:
         """Idle: the inspector shows the first update the run would make; the meter judges the start."""

@@ -191,8 +191,8 @@ class ArmView(LivePlot):
         """
         (x0, y0), (x1, y1) = self._bounds
         legend, box = self.getPlotItem().legend, self.getPlotItem().vb
-        share = ((legend.width() / box.width(), legend.height() / box.height()) if box.width() and legend.width()
-                 else LEGEND_SHARE)
+        laid_out = box.width() > 0 and box.height() > 0 and legend.width() > 0    # a squeezed plot has no height
+        share = (legend.width() / box.width(), legend.height() / box.height()) if laid_out else LEGEND_SHARE
         w, h = share[0] * (x1 - x0), share[1] * (y1 - y0)
         if polyline:                    # the links between the joints, from the base, as points along them
             t = np.linspace(0.0, 1.0, 12)[:, None]

@@ -19,7 +19,7 @@ from armsim.gui import files
 from armsim.gui.controls import wrap_degrees
 from armsim.gui.state import WINDOW_MAX_LINKS
 from armsim.io import scenario
-from tests.helpers import click, finished, run_to_end, shown_setup, type_into
+from tests.helpers import click, finished, run_to_end, show_alone, shown_setup, type_into
 
 WIDE = Params(angles_deg=(400.0, 79.955, -20.125) + (12.345,) * 27, lengths=(0.01, 250.0) + (1.0,) * 28,
               base=150.0, target=300.0, eta=25.0, epochs=40, tol=1e-7)
@@ -260,3 +260,21 @@ def test_the_landscape_marks_a_start_of_400_degrees_on_the_map(qtbot, make_windo
     qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
     marker = window.landscape_view.start_marker.pos()
     assert (marker.x(), marker.y()) == pytest.approx((40.0, 60.0))
+
+
+def test_the_meter_gives_hot_and_cold_no_gradient_verdict(qtbot, make_window):
+    window = make_window(Params(learner="hotcold"))
+    meter = window.controls.meter
+    assert meter.verdict is None and "hot and cold" in meter.text() and "eta_crit = 2/S" not in meter.text()
+    window.controls.learner.setCurrentIndex(window.controls.learner.findData("gradient"))
+    assert meter.verdict is not None and meter.verdict.eta == 0.075
+
+
+def test_a_plot_with_no_height_takes_a_setup_without_raising(qtbot):
+    from armsim.render.arm_plot import ArmView
+    view = show_alone(qtbot, ArmView(), 500, 500)
+    view.getPlotItem().vb.setFixedHeight(0)           # a bottom tab in front, at the least window size
+    qtbot.waitUntil(lambda: view.getPlotItem().vb.height() == 0, timeout=3000)
+    view.set_params(Params())
+    view.set_params(Params(angles_deg=(-75.0, -55.0, 0.0), base=0.7))
+    assert view.params.base == 0.7

@@ -51,7 +51,7 @@ DIVERGENCE_RULE = ("a run diverges when one epoch turns any joint by more than 1
                    f"{RISES_TO_DIVERGE} epochs and is above the start error")
 STATUSES = ("converged", "max_epochs", "diverged", "unreachable", "stopped")
 #: How people read each status (the window and the figures); the JSON keeps the codes.
-STATUS_WORDS = {"converged": "reached the tolerance", "max_epochs": "ran every epoch", "diverged": "diverged",
+STATUS_WORDS = {"converged": "reached the tolerance", "max_epochs": "done", "diverged": "diverged",
                 "unreachable": "target out of reach", "stopped": "stopped"}
 CHUNK = 2048        # most epochs the kernel runs between two writes into the arrays (bounds its lists)
 ITER_AHEAD = 32     # epochs iter_epochs computes ahead of the record it yields, at a fixed eta

@@ -225,7 +225,7 @@ def test_the_readout_says_how_a_run_ended_in_words(qtbot, make_window):
     window = make_window(Params(), speed=FAST)
     run_to_end(qtbot, window)
     text = window.readout.text()
-    assert "ran every epoch" in text and "all 20 epochs ran" in text and "max_epochs" not in text
+    assert "done</b>: all 20 epochs ran" in text and "max_epochs" not in text
     window.state.set_params(Params(tol=1e-3))
     run_to_end(qtbot, window)
     assert "reached the tolerance" in window.readout.text() and "converged" not in window.readout.text()

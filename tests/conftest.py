@@ -1,5 +1,5 @@
 """Test-wide setup: Qt renders offscreen and never reads or writes the user's settings."""
 import os
 
-# Before any QApplication exists (PLATFORM.md): offscreen renders text, lines and markers correctly.
+# Before any QApplication exists: offscreen renders text, lines and markers correctly (checked on Debian 12).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -4,8 +4,8 @@ A :class:`Job` runs a plain function on a thread of its own (a named
 ``threading.Thread``, ``armsim-<name>``) and reports through Qt signals that
 are always delivered in the GUI thread: the worker emits private signals of
 the Job, a QObject living in the GUI thread, whose own slots re-emit them as
-the public ones. PLATFORM.md: a worker signal connected to a plain function
-or lambda would run that function in the worker thread; a QObject's slot is
+the public ones. In PySide6 6.9 to 6.12 a worker signal connected to a plain
+function or lambda runs that function in the worker thread; a QObject's slot is
 queued to the thread the object lives in. Connect the public signals only to
 methods of QObjects in the GUI thread.
 

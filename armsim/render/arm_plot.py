@@ -1,7 +1,7 @@
 """The arm canvas: base, dashed target line, red start pose, green current pose, fading trail.
 
-Every plot item is created once and fed with ``setData`` (DESIGN.md: never clear
-and re-add per frame). The trail keeps the last TRAIL_LENGTH poses, drawn as a
+Every plot item is created once and fed with ``setData``, never cleared and
+re-added per frame. The trail keeps the last TRAIL_LENGTH poses, drawn as a
 few line items of rising opacity (one path per group, NaN-separated), so what is
 drawn stays bounded however long the run and a repaint stays cheap.
 """

@@ -7,8 +7,8 @@ overlay's too) at screen resolution.
 Errors arrive in frames and are stored in one preallocated array (its size is
 the run's epoch budget), so a 100,000-epoch run costs one array, not a list of
 floats. Storing is separate from drawing: the window redraws on its own clock.
-A long curve is drawn by pyqtgraph's own peak downsampling and clipping
-(DESIGN.md), so a frame draws about as many points at epoch 1,000,000 as at
+A long curve is drawn by pyqtgraph's own peak downsampling and clipping,
+so a frame draws about as many points at epoch 1,000,000 as at
 epoch 1,000, and every spike and dip survives.
 """
 from __future__ import annotations

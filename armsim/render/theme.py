@@ -68,7 +68,7 @@ def no_si_prefix(axis) -> None:
     pyqtgraph 0.14's ``enableAutoSIPrefix(False)`` computes the scale for the range
     the axis has at that moment and then freezes it, while dropping the "(x0.001)"
     from the label: called on a small range, an error of 0.037 reads as 37 for
-    good (PLATFORM.md). Switching the feature off by its attribute stops the
+    good (reproduced with pyqtgraph 0.14.0). Switching the feature off by its attribute stops the
     rescaling on every later range change (``AxisItem.setRange``), and a scale
     of 1 undoes whatever was frozen before.
     """

@@ -1,6 +1,6 @@
 """An independent implementation of the seed post's program, generalised only as the post suggests
 (any number of links, link lengths, a target other than the base), plus the run's end rules as
-DESIGN.md states them. Plain Python floats and math, no armsim code.
+the README states them. Plain Python floats and math, no armsim code.
 
 The arithmetic is the post's, operation for operation, so results can be compared bit for bit:
 sums left to right from the base, the delta rule ``w - eta * (dE_dYn * (L * cos(w)))``. The one
@@ -45,7 +45,7 @@ def update_weights(Y0, target, ws, Ls, eta):
 def run(angles_deg, Ls, Y0, target, eta, epochs, tol=0.0):
     """Poses and errors after 0, 1, ... updates, as lists, and how the run ended.
 
-    Ends (DESIGN.md) when an epoch turns a joint by more than 180 degrees, when the error rose
+    Ends (the README's rules) when an epoch turns a joint by more than 180 degrees, when the error rose
     in each of the last 5 epochs and is above the start error (both "diverged"), when the target
     is out of reach and the error is within a relative 1e-9 of the stretched arm's
     ("unreachable"), when the error is below ``tol`` ("converged"), or after ``epochs`` updates

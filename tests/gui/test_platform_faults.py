@@ -1,4 +1,4 @@
-"""Regression tests for the two library faults PLATFORM.md reports (see the pin in pyproject.toml)."""
+"""Regression tests for the two library faults behind the PySide6 pin in pyproject.toml."""
 import math
 import subprocess
 import sys

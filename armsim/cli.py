@@ -211,9 +211,9 @@ def check_out_path(path: str) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise media.OptionError("path", f"the directory {shown(folder)} is not writable")
     name_max = os.pathconf(folder, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
-    if len(os.fsencode(os.path.basename(target))) > name_max - 16:     # room for the temporary name's suffix
+    if len(os.fsencode(os.path.basename(target))) > name_max:
         raise media.OptionError("path", f"the file name is too long ({len(os.path.basename(target)):,} "
-                                        f"characters; at most {name_max - 16})")
+                                        f"characters; at most {name_max})")
 
 
 def _render_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:

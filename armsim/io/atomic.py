@@ -3,11 +3,14 @@
 Every file armsim writes for the user (scenarios, history exports, figures,
 videos) goes through :func:`atomic_open` or :func:`atomic_write`, or, for a
 writer that opens the file by name itself (ffmpeg), :func:`atomic_path`. The
-data goes to a hidden temporary file in the same directory, is flushed and
-fsynced, and only then renamed over the destination with :func:`os.replace`,
+data goes to a hidden temporary file in the same directory, named
+``.<name>.armsim-unfinished.<pid>.<random>.tmp`` so that anyone who finds one
+knows what it is, is flushed and fsynced, and only then renamed over the destination with :func:`os.replace`,
 which is atomic on POSIX and Windows when both names are on one file system
 (hence the same directory). On any failure, including Ctrl-C, the temporary
-file is removed and the old file is untouched. Qt-free.
+file is removed and the old file is untouched. A process killed mid-write
+cannot remove its own: the next write to the same destination removes those
+whose process has ended. Qt-free.
 """
 from __future__ import annotations
 
@@ -23,10 +26,38 @@ __all__ = ["atomic_open", "atomic_path", "atomic_write"]
 _NAME_KEEP = 100
 
 
+_MARK = ".armsim-unfinished."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True                     # someone else's process, or a platform that cannot tell: keep it
+    return True
+
+
+def _remove_stale(directory: str, name: str) -> None:
+    """Remove temporary files of earlier writes to this destination whose process has ended."""
+    prefix = f".{name[:_NAME_KEEP]}{_MARK}"
+    with suppress(OSError):
+        for entry in os.scandir(directory):
+            if not entry.name.startswith(prefix):
+                continue
+            pid = entry.name[len(prefix):].split(".", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)) and entry.is_file(follow_symlinks=False):
+                with suppress(OSError):
+                    os.remove(entry.path)
+
+
 def _create_temp(directory: str, name: str, suffix: str = "") -> tuple[int, str]:
     """A new, exclusively created temporary file next to the destination (its name ends ``.tmp`` + ``suffix``)."""
+    _remove_stale(directory, name)
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name[:_NAME_KEEP]}.{secrets.token_hex(6)}.tmp{suffix[:20]}")
+        tmp = os.path.join(directory,
+                           f".{name[:_NAME_KEEP]}{_MARK}{os.getpid()}.{secrets.token_hex(6)}.tmp{suffix[:20]}")
         try:
             # 0o666 lets the umask decide the permissions, as for any new file; O_EXCL never follows
             # a planted symlink and never clobbers another writer's temporary file.

@@ -386,3 +386,33 @@ def test_a_kernel_file_that_would_block_is_refused(tmp_path):
     t.join(2)
     assert not t.is_alive(), "load() blocked on /proc/kmsg"
     assert result["e"] != "accepted"
+
+
+def test_a_write_removes_what_a_killed_write_left_and_keeps_a_live_ones(tmp_path):
+    import subprocess
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()                         # a process that has ended
+    stale = tmp_path / f".setup.toml.armsim-unfinished.{dead}.abc123.tmp"
+    live = tmp_path / f".setup.toml.armsim-unfinished.{os.getpid()}.def456.tmp"   # a write still going on
+    other = tmp_path / f".other.toml.armsim-unfinished.{dead}.abc123.tmp"          # another destination's
+    for p in (stale, live, other):
+        p.write_text("partial")
+    save(tmp_path / "setup.toml", Params())
+    assert not stale.exists() and live.exists() and other.exists()
+    assert load(tmp_path / "setup.toml").params == Params()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, "setup.toml"])
+
+
+def test_a_failed_write_leaves_a_temporary_file_named_for_what_it_is(tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def crash(src, dst):
+        seen.append(os.path.basename(src))
+        raise OSError("simulated crash before the rename")
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        save(tmp_path / "setup.toml", Params())
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert seen and ".armsim-unfinished." in seen[0] and not (tmp_path / "setup.toml").exists()
+    assert list(tmp_path.iterdir()) == []                   # and the failed write cleaned up after itself

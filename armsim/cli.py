@@ -245,10 +245,10 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # before Qt loads: no display, no window system
     from armsim.render.figure import export_figure  # Qt is imported here, only on this path
-    from armsim.render.video import export_video
+    from armsim.render.video import Cancelled, export_video
     started = time.perf_counter()
     w, h = options["size"]
-    restore = _exit_on_sigterm()
+    stop, restore = _stop_on_signals()
     try:
         if options["ext"] in media.FIGURE_FORMATS:
             j = export_figure(result, args.out, options["size"], options["epoch"])
@@ -256,8 +256,12 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         else:
             info = export_video(result, args.out, size=options["size"], fps=options["fps"],
                                 frames_per_epoch=options["frames_per_epoch"], hold=options["hold"],
-                                progress=_progress_meter() if sys.stderr.isatty() else None)
+                                progress=_progress_meter() if sys.stderr.isatty() else None, cancel=stop.is_set)
             line = f"{info.frames} frames, {w}x{h}, {info.seconds:.2f} s at {info.fps} fps"
+    except Cancelled:
+        print(f"armsim render: stopped by {signal.Signals(stop.signum).name}; {args.out} is as it was",
+              file=sys.stderr)
+        return 128 + stop.signum
     except media.OptionError as e:          # rules that need the solved run: --epoch's range, a video's length
         parser.error(f"argument {RENDER_FLAGS.get(e.option, e.option)}: {e.rule}")
     except OSError as e:
@@ -269,13 +273,23 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
-def _exit_on_sigterm():
-    """Turn SIGTERM into SystemExit while rendering, so the temporary file and ffmpeg are cleaned
-    up as on Ctrl-C (Python's default SIGTERM ends the process on the spot). Returns the undo."""
+def _stop_on_signals():
+    """While rendering, Ctrl-C and SIGTERM only set a flag that the frame loop reads between frames.
+
+    An exception raised from a signal handler can land inside a pyqtgraph paint, which catches
+    and prints it ("Ignored exception") and renders on; a flag cannot be lost. Returns the flag
+    (its ``signum`` says which signal) and the undo.
+    """
+    stop = threading.Event()
+    stop.signum = 0
     if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    return lambda: signal.signal(signal.SIGTERM, previous)
+        return stop, lambda: None
+
+    def handler(signum, _frame):
+        stop.signum = signum
+        stop.set()
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    return stop, lambda: [signal.signal(s, h) for s, h in previous.items()]
 
 
 def _progress_meter():

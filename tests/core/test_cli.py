@@ -132,3 +132,26 @@ def test_an_out_file_that_cannot_be_written_is_refused_before_any_work(capsys, t
     code, out, err = run_cli(capsys, command, "--out", str(tmp_path / name))
     assert code == 2 and not out and words in err.strip().splitlines()[-1]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum, code", [(2, 130), (15, 143)])
+def test_a_signal_during_a_video_render_stops_it_and_leaves_the_target(tmp_path, signum, code):
+    """Ctrl-C or SIGTERM mid-render: the exit status says which, the old file is untouched and no
+    temporary file stays (a SystemExit raised inside a pyqtgraph paint used to be swallowed)."""
+    import os
+    import time
+    target = tmp_path / "run.gif"
+    target.write_bytes(b"old video")
+    proc = subprocess.Popen([sys.executable, "-m", "armsim", "render", "--out", str(target), "--epochs", "400",
+                             "--size", "320x180"], stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    deadline = time.monotonic() + 60
+    while not any(".armsim-unfinished." in p.name for p in tmp_path.iterdir()):   # rendering has begun
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else ""
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == code, err
+    assert target.read_bytes() == b"old video"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.gif"]
+    assert "Traceback" not in err and "Ignored exception" not in err

@@ -107,6 +107,23 @@ class InspectorPanel(QWidget):
         if event.type() == QEvent.FontChange:
             self.fit_columns()
 
+    def _show_hot_and_cold(self, rec: Epoch, next_update: bool) -> None:
+        """Seed 004's update: each joint tried eta up and down, the better kept; the gradient shown beside it."""
+        when = (f"<b>Next update (epoch {rec.index})</b>" if next_update
+                else f"<b>Epoch {rec.index}</b>: the update that brought the arm here")
+        self.title.setText(f"{when} · hot and cold · eta = {num(rec.eta)} · error after = {num(rec.error)}")
+        lines = ["hot and cold: each joint is tried eta radians up and down, the others held,",
+                 "and moves to the better try (not at all on a tie): the direction, never the amount.",
+                 "The table's dE/dw_i is the gradient at the same pose, for comparison."]
+        for i in range(min(len(rec.angles), 6)):
+            d = rec.delta[i]
+            how = "up" if d > 0 else "down" if d < 0 else "stays (a tie)"
+            lines.append(f"w{i + 1}: {num(rec.before[i])} {'+' if d >= 0 else '−'} {num(abs(d))} = "
+                         f"{num(rec.angles[i])} ({how})")
+        if len(rec.angles) > 6:
+            lines.append(f"… and {len(rec.angles) - 6} more joints in the table")
+        self.worked.setText("<br>".join(html.escape(line) for line in lines))
+
     def show_no_update(self, start: Epoch) -> None:
         """The run would end at its start pose (``start`` carries why): there is no update to show."""
         self.record = start
@@ -114,10 +131,17 @@ class InspectorPanel(QWidget):
         self.title.setText(f"<b>No update</b>: the run ends at its start pose · error = {num(start.error)}")
         self.worked.setText(html.escape(f"{start.status}: {start.reason}"))
 
-    def show_epoch(self, rec: Epoch, goal: float, next_update: bool = False) -> None:
-        """Fill the table and the worked update from ``rec`` (an epoch with an update)."""
+    def show_epoch(self, rec: Epoch, goal: float, next_update: bool = False, learner: str = "gradient") -> None:
+        """Fill the table and the worked update from ``rec`` (an epoch with an update), as ``learner`` made it."""
         self.record = rec
         self._fill(cells(rec))
+        header = self.table.horizontalHeaderItem(5)
+        change = "change\n-eta dE/dw_i (rad)" if learner == "gradient" else "change\n±eta or 0 (rad)"
+        if header is not None and header.text() != change:
+            header.setText(change)
+        if learner == "hotcold":
+            self._show_hot_and_cold(rec, next_update)
+            return
         when = (f"<b>Next update (epoch {rec.index})</b>, computed from the current pose" if next_update
                 else f"<b>Epoch {rec.index}</b>: the update that brought the arm here")
         y_end = rec.dE_dY + goal            # dE/dY_n = -(goal - Y_n), so Y_n = dE/dY_n + goal

@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         if len(records) == 1:           # the run ends where it starts (a target out of reach, already stretched)
             self.docks.inspector.show_no_update(records[0])
         else:
-            self.docks.inspector.show_epoch(records[1], p.goal, next_update=True)
+            self.docks.inspector.show_epoch(records[1], p.goal, next_update=True, learner=p.learner)
         self._judge(records[0].angles)
 
     def _live_plots(self) -> tuple:

@@ -116,3 +116,20 @@ def test_a_hidden_chain_rule_tab_is_not_filled_but_shows_the_last_epoch_when_rai
     qtbot.waitUntil(lambda: window.docks.inspector.record is not before, timeout=3000)
     assert window.docks.inspector.record.index == result.epochs_run == 30
     assert table(window.docks.inspector)[0][6] == num(math.degrees(result.angles[-1][0]))
+
+
+def test_the_inspector_shows_hot_and_colds_own_update(qtbot, make_window):
+    params = Params(learner="hotcold", eta=0.05, epochs=10)
+    window = make_window(params)
+    records = list(iter_epochs(params))
+    for j in (1, 2):
+        click(qtbot, window, window.actions.step)
+        qtbot.waitUntil(lambda j=j: window.docks.inspector.record.index == j, timeout=5000)
+        worked = window.docks.inspector.worked.text()
+        rec = records[j]
+        assert "hot and cold" in window.docks.inspector.title.text() and "eta · dE/dY_n" not in worked
+        for i, d in enumerate(rec.delta):          # each joint moved by exactly +-eta or not at all, as said
+            assert abs(d) in (0.0, 0.05) and num(rec.angles[i]) in worked
+        assert table(window.docks.inspector)[0][5] == num(rec.delta[0])
+    header = window.docks.inspector.table.horizontalHeaderItem(5).text()
+    assert "eta dE/dw" not in header

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from armsim.core.lessons import PRESETS
-from armsim.gui import files
+from armsim.gui import exports, files
 
 SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nR: reset\nP: pause / resume\n"
              "L: log-scale error\nF11: presentation mode (Esc leaves)\nCtrl+O / Ctrl+S: open / save a scenario\n"
@@ -106,8 +106,8 @@ class Actions:
         self.recent.aboutToShow.connect(lambda: files.fill_recent_menu(w, self.recent))
         self.save = file_menu.addAction("Save scenario as…", QKeySequence.Save, lambda: files.save_scenario(w))
         export_menu = self.menus["Export"] = file_menu.addMenu("Export")
-        self.exports = {label: export_menu.addAction(label, lambda lab=label: files.export(w, lab))
-                        for label in files.EXPORTS}
+        self.exports = {label: export_menu.addAction(label, lambda lab=label: exports.export(w, lab))
+                        for label in exports.EXPORTS}
         file_menu.addSeparator()
         self.quit = file_menu.addAction("Quit")
         self.quit.setShortcut(QKeySequence("Ctrl+Q"))       # QKeySequence.Quit is empty on some desktops

@@ -1,4 +1,4 @@
-"""The window's file work: scenario files (open, save, recent, drop), and exports of figures, data and video.
+"""The window's scenario files: open, save, recent files and drops (exports are :mod:`armsim.gui.exports`).
 
 Functions take the main window and report problems in a message box naming the
 file and the problem; nothing here changes the setup unless a file was read
@@ -11,8 +11,8 @@ import html
 import math
 import os
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 RECENT_KEY = "recent_files"
 MAX_RECENT = 8
@@ -94,73 +94,3 @@ def scenario_in_drop(event) -> str | None:
     if len(urls) == 1 and urls[0].isLocalFile() and urls[0].toLocalFile().lower().endswith(".toml"):
         return urls[0].toLocalFile()
     return None
-
-
-# -- exports -----------------------------------------------------------------------------------
-EXPORTS = {   # label: (file filter, default name)
-    "Figure as PNG…": ("PNG image (*.png)", "armsim.png"),
-    "Figure as SVG…": ("SVG drawing (*.svg)", "armsim.svg"),
-    "History as CSV…": ("CSV table (*.csv)", "armsim-history.csv"),
-    "History as JSON…": ("JSON (*.json)", "armsim-history.json"),
-    "Video as MP4…": ("MP4 video (*.mp4)", "armsim.mp4"),
-    "Video as GIF…": ("Animated GIF (*.gif)", "armsim.gif"),
-}
-
-
-def export(window, label: str, path: str | None = None) -> bool:
-    """Export the last finished run in the format ``label`` names (asks for the path unless given)."""
-    result = window.state.result
-    if result is None:
-        QMessageBox.information(window, "Nothing to export", "Run the arm first: exports show a finished run.")
-        return False
-    filt, default = EXPORTS[label]
-    if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, label.rstrip("…"), default, filt)
-        if not path:
-            return False
-    ext = os.path.splitext(default)[1]
-    if not path.lower().endswith(ext):
-        path += ext
-    # Imported on first export, not at start-up: figure/video bring imageio and a second set of plots.
-    from armsim.io import history as export_data
-    from armsim.io.media import OptionError
-    from armsim.render.figure import export_figure
-
-    theme, log = window.arm_view.theme, window.error_plot.log
-    try:
-        if ext in (".png", ".svg"):
-            export_figure(result, path, theme=theme, log_error=log)
-        elif ext == ".csv":
-            export_data.write_csv(path, result)
-        elif ext == ".json":
-            export_data.write_json(path, result)
-        else:
-            return _export_video(window, result, path, theme, log)
-    except (OSError, ValueError, OptionError) as e:
-        QMessageBox.warning(window, "Export failed", f"{path}: {e}\n\nNo file was written.")
-        return False
-    window.say(f"Exported <b>{html.escape(path)}</b>.")
-    return True
-
-
-def _export_video(window, result, path, theme, log) -> bool:
-    from armsim.render.video import Cancelled, export_video
-
-    progress = QProgressDialog("Rendering video…", "Cancel", 0, 1, window)
-    progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(0)
-
-    def step(done: int, total: int) -> None:
-        progress.setMaximum(total)
-        progress.setValue(done)
-        QApplication.processEvents()        # keep the window alive; frames are drawn on this thread
-
-    try:
-        info = export_video(result, path, progress=step, cancel=progress.wasCanceled, theme=theme, log_error=log)
-    except Cancelled:
-        window.say("Video export cancelled; no file was written.")
-        return False
-    finally:
-        progress.close()
-    window.say(f"Exported <b>{html.escape(path)}</b>: {info.frames} frames at {info.size[0]}x{info.size[1]}.")
-    return True

@@ -8,7 +8,7 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from armsim import Params
-from armsim.gui import files, settings
+from armsim.gui import exports, files, settings
 from armsim.gui.main_window import MainWindow
 from armsim.io import scenario
 from tests.helpers import finished, shown_setup
@@ -151,16 +151,16 @@ def test_colour_blind_palette_swaps_red_green_and_keeps_dashed_start(qtbot, make
 
 def test_exports_of_a_finished_run(qtbot, make_window, tmp_path, warnings):
     window = make_window(Params())
-    assert not files.export(window, "Figure as PNG…", str(tmp_path / "none.png"))     # no run yet
+    assert not exports.export(window, "Figure as PNG…", str(tmp_path / "none.png"))     # no run yet
     window.state.set_speed(math.inf)
     with qtbot.waitSignal(window.state.resultChanged, timeout=10_000, check_params_cb=finished):
         window.run_or_pause()
-    assert files.export(window, "Figure as PNG…", str(tmp_path / "fig.png"))
+    assert exports.export(window, "Figure as PNG…", str(tmp_path / "fig.png"))
     assert not QImage(str(tmp_path / "fig.png")).isNull()
-    assert files.export(window, "History as CSV…", str(tmp_path / "h"))               # extension added
+    assert exports.export(window, "History as CSV…", str(tmp_path / "h"))               # extension added
     lines = (tmp_path / "h.csv").read_text().splitlines()
     assert len(lines) == 1 + 21 and lines[0].startswith("epoch,eta,error")
-    assert files.export(window, "Figure as SVG…", str(tmp_path / "fig.svg"))
+    assert exports.export(window, "Figure as SVG…", str(tmp_path / "fig.svg"))
     assert (tmp_path / "fig.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
 
 

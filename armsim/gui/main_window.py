@@ -51,6 +51,9 @@ class MainWindow(QMainWindow):
         self.runner = Runner(self.state, self.jobs, self)
         self.epoch_shown = 0
         self.record_shown = None        # the last frame's epoch record while a run plays
+        # A long export that runs on this thread (video frames are drawn here) sets this to a callable
+        # that cancels it and closes the window once it has unwound; closeEvent calls it instead of closing.
+        self.close_when_export_ends = None
         self.frames_drawn = 0
         self._text_at = 0.0
         self._unpainted: set = set()    # live plots yet to paint the last frame; the worker waits for them
@@ -372,6 +375,10 @@ class MainWindow(QMainWindow):
 
     # -- lifetime -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        if self.close_when_export_ends is not None:     # inside the export's event loop: unwind it first
+            self.close_when_export_ends()
+            event.ignore()
+            return
         self.runner.stop()              # first: no thread may outlive the window
         self.jobs.stop_all()
         if self.actions.presentation.isChecked():

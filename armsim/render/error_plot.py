@@ -150,6 +150,7 @@ class ErrorPlot(LivePlot):
         self.readout = pg.TextItem(anchor=(1, 0))
         item.addItem(self.readout, ignoreBounds=True)
         self._make_room(0)
+        self._x_span = 1
         self.log = False
         self.scene().sigMouseMoved.connect(self._hover)
         item.vb.sigResized.connect(self._resized)
@@ -195,7 +196,8 @@ class ErrorPlot(LivePlot):
         self.marker.setData([], [])
         self.cursor.setValue(0)
         self.readout.setText("")
-        self.getPlotItem().setXRange(0, max(capacity, 1), padding=0.02)    # the epochs to come, not -10..10
+        self._x_span = max(capacity, 1)
+        self._fit_x()
         self._top = 0.0
         self._start_error = start_error if start_error is not None and np.isfinite(start_error) else None
         self._fit_idle()
@@ -243,9 +245,14 @@ class ErrorPlot(LivePlot):
         self.marker.setData([mx], my)
         self.cursor.setValue(mx)
 
+    def _fit_x(self) -> None:
+        """The epoch axis shows the run's epochs to come (or a finished run's), not pyqtgraph's -10..10 of no data."""
+        self.getPlotItem().setXRange(0, self._x_span, padding=0.02)
+
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
         self.getPlotItem().setLogMode(False, self.log)     # the axis; curve and marker get log10 values
+        self._fit_x()           # setLogMode turns on auto range for both axes: x would fit no data at idle
         self._top = 0.0
         if self.count:
             self.getPlotItem().enableAutoRange(y=True)

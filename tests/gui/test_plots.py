@@ -1,5 +1,7 @@
 """The plots' shared look and long curves: axes read real values after any theme change, and an error
 curve of up to a million epochs is drawn at screen resolution with every spike and its last epoch."""
+import math
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage, QPainter, QPicture
@@ -209,3 +211,40 @@ def test_the_curve_shows_in_its_colour(error_plot):
     rgb = np.stack([(strip >> 16) & 255, (strip >> 8) & 255, strip & 255], axis=-1).astype(int)
     colour = np.array([int(LIGHT.error[k:k + 2], 16) for k in (1, 3, 5)])
     assert (np.abs(rgb - colour).max(axis=-1) < 40).sum() >= 3      # the curve's pixels (antialiased)
+
+
+def assert_axes_hold_what_is_drawn(window):
+    """The error plot's rule: the epoch axis spans the run's epochs (no -10..10 of an empty plot) and both
+    axes contain every drawn point of the curve and the marker."""
+    plot = window.error_plot
+    (x0, x1), (y0, y1) = plot.getPlotItem().vb.viewRange()
+    epochs = window.state.result.epochs_run if plot.count and window.state.result else window.state.params.epochs
+    span = max(epochs, plot.count - 1, 1)
+    assert -0.05 * span <= x0 <= 0 and span <= x1 <= 1.05 * span, (x0, x1, span)
+    for item in (plot.curve, plot.marker):
+        x, y = item.getData()
+        if x is None or len(x) == 0:
+            continue
+        finite = np.isfinite(y)
+        assert x0 <= x.min() and x.max() <= x1
+        assert y0 <= y[finite].min() and y[finite].max() <= y1, (y0, y1, y[finite].min(), y[finite].max())
+
+
+def test_error_axes_hold_what_is_drawn_through_log_toggles_runs_and_resets(qtbot, make_window):
+    """Turning the log scale on or off at idle set the epoch axis to -10..10 (or -104..104): pyqtgraph's
+    setLogMode turns auto range on for both axes, and an empty plot auto-ranges to nothing."""
+    from tests.helpers import click, run_to_end
+    window = make_window(Params(epochs=200), speed=math.inf)
+    log = window.actions.log
+    steps = [lambda: log.setChecked(True), lambda: log.setChecked(False),
+             lambda: window.state.update(eta=5.0), lambda: log.setChecked(True),       # diverges at once
+             lambda: run_to_end(qtbot, window), lambda: log.setChecked(False), lambda: log.setChecked(True),
+             lambda: click(qtbot, window, window.actions.reset), lambda: log.setChecked(False),
+             lambda: window.state.update(eta=0.05, epochs=300), lambda: run_to_end(qtbot, window),
+             lambda: log.setChecked(True), lambda: click(qtbot, window, window.actions.reset),
+             lambda: log.setChecked(False), window.actions.colour_safe.toggle, window.actions.presentation.toggle,
+             lambda: log.setChecked(True), window.actions.presentation.toggle, lambda: run_to_end(qtbot, window)]
+    for step in steps:
+        step()
+        qtbot.wait(20)
+        assert_axes_hold_what_is_drawn(window)

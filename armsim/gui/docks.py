@@ -17,6 +17,10 @@ from armsim.gui.lazy_dock import LazyDock
 from armsim.render.live_plot import on_screen
 
 SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48}   # of the window's height, when the tab shows
+# The chain-rule tab takes more than its share, up to this much of the window, to show every joint's row
+# (at 1366x768 its share showed two rows of three).
+MAX_INSPECTOR_SHARE = 0.45
+DOCK_CHROME = 40            # pixels of a dock's title bar and tab bar around its widget
 
 
 class BottomDocks:
@@ -52,8 +56,15 @@ class BottomDocks:
         return [dock.view for dock in (self.compare_dock, self.landscape_dock) if dock.built]
 
     def _size(self, dock: QDockWidget) -> None:
-        if not dock.isFloating():
-            self.window.resizeDocks([dock], [int(self.window.height() * SHARES[dock.objectName()])], Qt.Vertical)
+        if dock.isFloating():
+            return
+        height = self.window.height()
+        want = int(height * SHARES[dock.objectName()])
+        if dock is self.inspector_dock:
+            rows = len(self.state.params.lengths)
+            need = self.inspector.wanted_height(rows) + DOCK_CHROME
+            want = max(want, min(need, int(height * MAX_INSPECTOR_SHARE)))
+        self.window.resizeDocks([dock], [want], Qt.Vertical)
 
     # -- built on first show ------------------------------------------------------------------
     def _make_compare_view(self):

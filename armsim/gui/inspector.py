@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -67,6 +68,7 @@ class InspectorPanel(QWidget):
         self.worked = QLabel()
         self.worked.setTextFormat(Qt.RichText)
         self.worked.setWordWrap(True)
+        self.worked.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.worked.setTextInteractionFlags(Qt.TextSelectableByMouse)
         mono = QFont("DejaVu Sans Mono")
         mono.setStyleHint(QFont.Monospace)
@@ -75,10 +77,27 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.title)
         body = QHBoxLayout()                # table beside the worked update: both stay readable in a low dock
         body.addWidget(self.table, 3)
-        body.addWidget(self.worked, 2)
+        # In a low dock (a 768-pixel screen, a high-DPI scale) the worked update is longer than the room:
+        # it scrolls instead of being cut off.
+        self.worked_area = QScrollArea()
+        self.worked_area.setWidget(self.worked)
+        self.worked_area.setWidgetResizable(True)
+        self.worked_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)    # the text wraps
+        self.worked_area.setFrameShape(QScrollArea.NoFrame)
+        body.addWidget(self.worked_area, 2)
         layout.addLayout(body, 1)
         self.record: Epoch | None = None
         self.fit_columns()
+
+    def wanted_height(self, rows: int) -> int:
+        """Pixels the panel needs to show the title and ``rows`` table rows without scrolling."""
+        table = self.table
+        row = table.verticalHeader().defaultSectionSize()
+        header = table.horizontalHeader().sizeHint().height()
+        bar = table.horizontalScrollBar().sizeHint().height()
+        margins = self.layout().contentsMargins()
+        return (self.title.sizeHint().height() + self.layout().spacing() + header + rows * row + bar
+                + 2 * table.frameWidth() + margins.top() + margins.bottom())
 
     def fit_columns(self) -> None:
         """Each column as wide as its title or the widest number :func:`num` prints, whichever is wider."""

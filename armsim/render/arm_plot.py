@@ -20,7 +20,9 @@ from armsim.render.theme import LIGHT, Theme, style_axes
 
 TRAIL_LENGTH = 16
 TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)
-LEGEND_SHARE = (0.4, 0.3)        # the legend's share of the view's width and height before it is laid out
+LEGEND_COLUMNS = 3               # start pose, current pose, base: one row where the width allows
+LEGEND_MAX_SHARE = 0.2          # of the plot's height: a legend taller than this hides (the colours are the key)
+LEGEND_SPACING = 12              # pixels between a legend entry's parts and the next entry
 
 
 def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -36,6 +38,7 @@ class ArmView(LivePlot):
         super().__init__(parent, background=theme.background)
         self.theme = theme
         self.params: Params | None = None
+        self.show_legend = True          # figures too small for a legend turn it off
         item = self.getPlotItem()
         item.setAspectLocked(True, 1.0)
         item.showGrid(x=True, y=True, alpha=0.25)
@@ -43,11 +46,17 @@ class ArmView(LivePlot):
         item.hideButtons()
         item.setLabel("bottom", "x")
         item.setLabel("left", "lateral position Y")
-        # Bottom right, as in exported figures: the base is on the left and poses lie near the target line,
-        # so this corner is the one most often empty; a light veil keeps anything under it visible.
-        self.legend_margin = 10                                     # pixels between the legend and the view's edge
-        legend = item.addLegend(offset=(-10, -10))
-        legend.setBrush(pg.mkBrush(255, 255, 255, 150))
+        # The legend is a row above the data, never over it: inside, wherever it sat, some pose or the
+        # target came under it (and on a small or high-DPI screen it covered most of the arm).
+        legend = item.legend = pg.LegendItem(colCount=LEGEND_COLUMNS, frame=False)      # plot(name=) fills it
+        item.layout.removeItem(item.titleLabel)     # the title's cell (this plot has no title)
+        item.titleLabel.hide()
+        item.layout.addItem(legend, 0, 1)
+        item.layout.setAlignment(legend, Qt.AlignHCenter | Qt.AlignBottom)
+        legend.mouseDragEvent = lambda event: event.ignore()     # pyqtgraph lets a legend be dragged anywhere
+        # Its width never holds the plot wider than the widget (fit_legend_row picks columns that fit):
+        # a graphics layout takes the legend's inner layout as its least width, hidden or not.
+        legend.setMinimumWidth(0)
         self.cache_still(legend)
         for name in ("bottom", "left"):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only
@@ -100,7 +109,36 @@ class ArmView(LivePlot):
         legend.setLabelTextColor(t.foreground)
         for _sample, label in legend.items:      # the two setters above only reach labels added later
             label.setText(label.text, size=f"{t.font_px}px", color=t.foreground)
-        legend.update()
+        self.fit_legend_row()
+
+    def fit_legend_row(self) -> None:
+        """Lay the legend out above the data in as many columns as the plot's width holds (3, 2 or 1),
+        hidden when not even one fits, when it would take over LEGEND_MAX_SHARE of the height, or when
+        :attr:`show_legend` is off; its row gets the legend's height. Changes nothing that is already so
+        (a resize must not re-lay the plot out needlessly)."""
+        item = self.getPlotItem()
+        legend, layout = item.legend, item.layout
+        room = self.width() - item.getAxis("left").width()
+        entries = [(sample.width() + label.item.boundingRect().width() + LEGEND_SPACING,
+                    max(sample.height(), label.item.boundingRect().height())) for sample, label in legend.items]
+        widths = sorted((w for w, _ in entries), reverse=True)
+        columns = next((c for c in range(LEGEND_COLUMNS, 0, -1) if sum(widths[:c]) <= room), 0)
+        rows = -(-len(entries) // columns) if columns else 0
+        height = float(rows * max((h for _, h in entries), default=0.0))
+        shown = self.show_legend and columns > 0 and height <= LEGEND_MAX_SHARE * self.height()
+        if not shown:
+            height = 0.0
+        if columns and columns != legend.columnCount:
+            legend.setColumnCount(columns)
+        if (shown, height) != (legend.isVisible(), layout.rowMaximumHeight(0)):
+            legend.setVisible(shown)
+            legend.setMaximumHeight(height if shown else 0.0)     # a graphics layout keeps room for hidden items
+            layout.setRowFixedHeight(0, height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if "show_legend" in self.__dict__:      # not while PlotWidget builds itself
+            self.fit_legend_row()
 
     # -- content ------------------------------------------------------------------------
     def set_params(self, params: Params) -> None:
@@ -114,7 +152,6 @@ class ArmView(LivePlot):
         self.clear_run()
         self._bounds = None
         self._include(x, np.append(y, params.goal))
-        self._place_legend(x, y)
 
     def clear_run(self) -> None:
         self._shown = None
@@ -183,33 +220,6 @@ class ArmView(LivePlot):
         self._bounds = None
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         self._include(x, np.append(y, self.params.goal))
-        self._place_legend(x, y, polyline=False)
-
-    def _place_legend(self, x: np.ndarray, y: np.ndarray, polyline: bool = True) -> None:
-        """Anchor the legend in the corner of the view that the target line and these points
-        (a pose's joints, drawn as a polyline, or any points) cover least; bottom right on a tie.
-        """
-        (x0, y0), (x1, y1) = self._bounds
-        legend, box = self.getPlotItem().legend, self.getPlotItem().vb
-        laid_out = box.width() > 0 and box.height() > 0 and legend.width() > 0    # a squeezed plot has no height
-        share = (legend.width() / box.width(), legend.height() / box.height()) if laid_out else LEGEND_SHARE
-        w, h = share[0] * (x1 - x0), share[1] * (y1 - y0)
-        if polyline:                    # the links between the joints, from the base, as points along them
-            t = np.linspace(0.0, 1.0, 12)[:, None]
-            px, py = np.concatenate(([0.0], x)), np.concatenate(([self.params.base], y))
-            x, y = (px[:-1] + t * np.diff(px)).ravel(), (py[:-1] + t * np.diff(py)).ravel()
-        line = np.linspace(x0, x1, 40)              # the target line and its label at the right end
-        x = np.concatenate((x, line, np.linspace(x1 - w / 2, x1, 5)))
-        y = np.concatenate((y, np.full(40, self.params.goal), np.full(5, self.params.goal + h / 4)))
-        counts = {}
-        for right, bottom in ((1, 1), (1, 0), (0, 1), (0, 0)):
-            xs = (x1 - w, x1) if right else (x0, x0 + w)
-            ys = (y0, y0 + h) if bottom else (y1 - h, y1)
-            counts[right, bottom] = np.count_nonzero((x >= xs[0]) & (x <= xs[1]) & (y >= ys[0]) & (y <= ys[1]))
-        right, bottom = min(counts, key=counts.get)          # the first of the emptiest, in the order above
-        m = self.legend_margin
-        legend.anchor(itemPos=(right, bottom), parentPos=(right, bottom),
-                      offset=(-m if right else m, -m if bottom else m))
 
     def _include(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the view (never shrink it mid-run) so these points show, with a margin.

@@ -112,7 +112,7 @@ def _points(w: np.ndarray, params) -> tuple[np.ndarray, np.ndarray]:
 # benchmarks/bench_video.py measures the painter's gain by, which decides whether it stays.
 _SCENE_PAINTER = True
 
-MIN_LEGEND_WIDTH = 640     # narrower (thumbnails) the legend would cover the poses; the colours are the key
+MIN_LEGEND_WIDTH = 640     # narrower (thumbnails) the legend's row would not fit; the colours are the key
 
 
 class RunFigure(QWidget):
@@ -161,12 +161,11 @@ class RunFigure(QWidget):
             view.set_still_cached(False)          # the figure paints its static layers itself
             row.addWidget(view, stretch)
         layout.addLayout(row, 1)
-        # The corner the run's poses cover least (ArmView.frame_to), this far from the edges.
-        self.arm.legend_margin = margin
         legend = self.arm.getPlotItem().legend
         for _, label in legend.items:     # setLabelTextSize only stores the size; a label takes it when set anew
             label.setText(label.text)
-        legend.setVisible(w >= MIN_LEGEND_WIDTH)
+        self.arm.show_legend = w >= MIN_LEGEND_WIDTH
+        self.arm.fit_legend_row()
         if log_error:
             self.errors.set_log(True)
         self._result: Result | None = None

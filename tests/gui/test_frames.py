@@ -26,6 +26,7 @@ def test_a_plot_squeezed_by_the_splitter_does_not_hold_the_solver(qtbot, make_wi
                                    (window.error_plot, window.arm_view, [2000, 1])):
         splitter.setSizes(sizes)                          # as far as the splitter goes (the plot stays visible)
         qtbot.waitUntil(lambda s=squeezed: s.width() < 100, timeout=3000)
+        qtbot.wait(50)          # the plot lays its axes out again for the new width in the next event pass
         assert squeezed.isVisible()
         for first in range(1, 40, 10):                   # frame after frame, as the worker sends them
             window._on_frame(frame_of(records[first:first + 10]))

@@ -2,6 +2,12 @@
 
     xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb python scripts/screenshots.py assets
 
+and the small-screen ones, each a single shot named for its screen:
+
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb python scripts/screenshots.py assets small-1366x768.png
+    xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=2 \
+        python scripts/screenshots.py assets small-scale2.png
+
 Each shot drives the real window (menus' own functions, real runs) and grabs the
 whole X screen, so what you see is what a user on that screen sees.
 """
@@ -44,15 +50,35 @@ def shoot(name: str, folder: str) -> None:
     print("wrote", path)
 
 
-def main(folder: str) -> None:
-    os.makedirs(folder, exist_ok=True)
+def open_window(params: Params) -> tuple[QApplication, MainWindow]:
     QSettings.setDefaultFormat(QSettings.IniFormat)          # never read or write the user's settings
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
     app = make_app()
-    window = MainWindow(Params())
+    window = MainWindow(params)
     window.setGeometry(app.primaryScreen().availableGeometry())   # Xvfb has no window manager to maximise
     window.show()
     settle(1000)
+    return app, window
+
+
+def small_screen(folder: str, name: str) -> None:
+    """The window on a small (or scaled) screen after a trip to presentation mode, three epochs stepped."""
+    app, window = open_window(Params())
+    window.actions.presentation.setChecked(True)
+    settle(800)
+    window.actions.presentation.setChecked(False)
+    window.setGeometry(app.primaryScreen().availableGeometry())
+    settle(600)
+    for _ in range(3):
+        window.step()
+        settle(400)
+    shoot(name, folder)
+    window.close()
+
+
+def main(folder: str) -> None:
+    os.makedirs(folder, exist_ok=True)
+    app, window = open_window(Params())
     window.state.set_speed(math.inf)
     run_to_end(window)
     shoot("window.png", folder)
@@ -90,4 +116,7 @@ def main(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "assets")
+    if len(sys.argv) > 2:
+        small_screen(sys.argv[1], sys.argv[2])
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "assets")

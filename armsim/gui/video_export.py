@@ -52,7 +52,9 @@ def export_video(window, result, path: str, options=None) -> bool:
     progress.setCancelButtonText("Cancel")
     progress.setRange(0, 1)
     progress.setMinimumWidth(progress.fontMetrics().averageCharWidth() * 50)
-    progress.setWindowModality(Qt.WindowModal)
+    # Not modal: Qt drops a window manager's close of a window a modal dialog blocks, so the window's close
+    # button would do nothing during an export. The window's input is switched off instead (_input_off).
+    progress.setWindowModality(Qt.NonModal)
     progress.setMinimumDuration(0)
 
     def step(done: int, total: int) -> None:
@@ -62,7 +64,7 @@ def export_video(window, result, path: str, options=None) -> bool:
         QApplication.processEvents()        # keep the window alive; frames are drawn on this thread
 
     try:
-        with _close_deferred(window, progress.cancel) as closing:
+        with _close_deferred(window, progress.cancel) as closing, _input_off(window):
             info = render_video(result, path, size=options.size, fps=options.fps,
                                 frames_per_epoch=options.frames_per_epoch, hold=options.hold,
                                 progress=step, cancel=progress.wasCanceled,
@@ -82,6 +84,26 @@ def export_video(window, result, path: str, options=None) -> bool:
     window.say(f"Exported <b>{html.escape(path)}</b>: {info.seconds:.1f} s, {info.frames} frames at "
                f"{info.size[0]}x{info.size[1]}.")
     return True
+
+
+@contextmanager
+def _input_off(window) -> Iterator[None]:
+    """While inside: the window's controls, plots, docks, menus and shortcuts are off, but not Quit or its
+    close button (both cancel the export, then close): a modal dialog's effect without blocking the close."""
+    from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
+
+    widgets = [window.centralWidget(), window.menuBar(), *window.findChildren(QDockWidget),
+               *window.findChildren(QToolBar)]
+    actions = [a for a in QWidget.actions(window) if a is not window.actions.quit]   # .actions is armsim's
+    was = [(item, item.isEnabled()) for item in (*widgets, *actions)]
+    for item, _ in was:
+        item.setEnabled(False)
+    try:
+        yield
+    finally:
+        for item, enabled in was:
+            item.setEnabled(enabled)
+        window.actions.update_enabled()      # the run's state may have changed meanwhile
 
 
 @contextmanager

@@ -303,3 +303,31 @@ def test_closing_the_window_while_the_options_are_asked(qtbot, finished_window, 
     assert answered
     qtbot.waitUntil(lambda: not finished_window.isVisible())
     assert os.listdir(tmp_path) == []
+
+
+def test_during_an_export_nothing_modal_blocks_the_close_and_the_window_takes_no_input(
+        qtbot, finished_window, tmp_path, monkeypatch):
+    """The progress dialog was window-modal, and Qt drops a window manager's close of a window a modal
+    dialog blocks: the close button did nothing during an export. Now nothing is modal, and the window's
+    own input (controls, menus, run keys) is off until the export ends; Quit stays on."""
+    from PySide6.QtGui import QGuiApplication
+
+    import armsim.render.video as video
+    real, seen = video.export_video, {}
+
+    def export(result, path, *, progress, **kwargs):
+        def report(done, total):
+            progress(done, total)
+            if done == 2:
+                seen["modal"] = QGuiApplication.modalWindow()
+                seen["controls"] = finished_window.controls.isEnabled()
+                seen["menus"] = finished_window.menuBar().isEnabled()
+                seen["run key"] = finished_window.actions.toggle.isEnabled()
+                seen["quit"] = finished_window.actions.quit.isEnabled()
+        return real(result, path, progress=report, **kwargs)
+    monkeypatch.setattr(video, "export_video", export)
+    when_dialog_shows(small_and_render(qtbot))
+    assert exports.export(finished_window, "Video as MP4…", str(tmp_path / "run.mp4"))
+    assert seen == {"modal": None, "controls": False, "menus": False, "run key": False, "quit": True}
+    assert finished_window.controls.isEnabled() and finished_window.actions.toggle.isEnabled()    # back on
+    assert finished_window.menuBar().isEnabled()

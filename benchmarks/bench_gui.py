@@ -17,6 +17,9 @@
    target: armsim <= 1.5 x bare).
 4. Closing the window during a long run: seconds from close() to the end of the
    event loop (target < 1 s).
+5. Quitting an idle window: seconds from closing it (a second after its first paint)
+   to the end of the process, armsim beside the bare window of 3 (median of
+   --launches; target: armsim < 0.5 s).
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="armsim-bench-")
 FIRST_PAINT = textwrap.dedent("""
     import sys, time
     t_start = float(sys.argv[2])
+    then_quit = len(sys.argv) > 3
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from PySide6.QtWidgets import QApplication
     class FirstPaint(QObject):
@@ -46,7 +50,11 @@ FIRST_PAINT = textwrap.dedent("""
             if not self.done and event.type() == QEvent.Paint and obj.isWidgetType() and obj.window().isVisible():
                 self.done = True
                 print(f"{time.time() - t_start:.4f}")
-                QTimer.singleShot(0, QApplication.instance().quit)
+                if then_quit:       # idle for a second, then closed as a user would: the process ends
+                    QTimer.singleShot(1000, lambda: (print(f"close {time.time():.4f}", flush=True),
+                                                     QApplication.instance().closeAllWindows()))
+                else:
+                    QTimer.singleShot(0, QApplication.instance().quit)
             return False
     if sys.argv[1] == "armsim":
         from armsim.gui.app import main
@@ -71,6 +79,15 @@ def first_paint(kind: str) -> float:
     out = subprocess.run([sys.executable, "-c", FIRST_PAINT, kind, repr(t0)], capture_output=True, text=True,
                          check=True, timeout=60).stdout
     return float(out.split()[-1])
+
+
+def quit_time(kind: str) -> float:
+    """Seconds from closing an idle window to the end of its process."""
+    out = subprocess.run([sys.executable, "-c", FIRST_PAINT, kind, repr(time.time()), "quit"], capture_output=True,
+                         text=True, check=True, timeout=60).stdout
+    end = time.time()
+    closed = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("close "))
+    return end - closed
 
 
 def long_run(params, size: tuple[int, int], close_test: bool = True) -> dict:
@@ -192,6 +209,13 @@ def main() -> None:
     a, b = statistics.median(armsim), statistics.median(bare)
     print(f"launch to first paint (median of {args.launches}): armsim {a:.3f} s, bare PySide6 + pyqtgraph "
           f"{b:.3f} s, ratio {a / b:.2f} (target <= 1.5)")
+    armsim, bare = [], []
+    for _ in range(args.launches):
+        armsim.append(quit_time("armsim"))
+        bare.append(quit_time("bare"))
+    a, b = statistics.median(armsim), statistics.median(bare)
+    print(f"quit an idle window, close to process end (median of {args.launches}): armsim {a:.3f} s "
+          f"(target < 0.5), bare PySide6 + pyqtgraph {b:.3f} s, ratio {a / b:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,21 @@ class NotAFile(OSError):
     """The path is not a regular file of the allowed size; ``str()`` says what it is instead."""
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "an unknown kind of file")
+
+
+def _mode(path) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return None
+
+
 def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
     """The bytes of the regular file ``path``, if it holds at most ``limit`` bytes.
 
@@ -25,7 +40,8 @@ def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
     FileNotFoundError
         No such file.
     NotAFile
-        A directory, FIFO, device or socket; a file larger than ``limit``; or one that would block.
+        A directory, FIFO, device or socket; a file larger than ``limit``; one that would block; or a
+        name with a NUL character (which ``os.open`` refuses with a ValueError).
     OSError
         Any other reason it cannot be read (permissions, I/O).
     """
@@ -33,13 +49,20 @@ def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except IsADirectoryError:
         raise NotAFile("is a directory, not a file") from None
+    except ValueError:                   # os.open's refusal of a name no file system can hold
+        raise NotAFile("the file name contains a NUL character") from None
+    except OSError as e:
+        if e.errno == errno.ENXIO:       # what open() says of a socket: say what it is instead
+            mode = _mode(path)
+            if mode is not None and not stat.S_ISREG(mode):
+                raise NotAFile(f"is {_kind(mode)}, not a regular file") from None
+        raise
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise NotAFile("is a directory, not a file")
         if not stat.S_ISREG(info.st_mode):
-            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
-            raise NotAFile(f"is {kind}, not a regular file (reading it could wait forever)")
+            raise NotAFile(f"is {_kind(info.st_mode)}, not a regular file (reading it could wait forever)")
         if info.st_size > limit:
             raise NotAFile(f"file too large ({info.st_size:,} bytes; at most {limit:,})")
         chunks, size = [], 0

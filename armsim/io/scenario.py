@@ -7,17 +7,22 @@ optional ``[view]`` table of GUI-only settings (``speed``, ``name``, ``note``).
 ``format`` and ``version`` may be left out of a hand-written file too; when
 given they must match. This module owns reading and writing them. :func:`load`
 treats a file as hostile: it refuses anything but a regular file without
-blocking, checks the size before reading and the nesting of keys before
-parsing (``tomllib``'s time grows with the square of a dotted key's depth),
-parses with :mod:`tomllib` (which never executes or evaluates anything), checks
-every key and type, validates through ``Params``, and returns a new
-:class:`Scenario` or raises one :class:`ScenarioError`. Qt-free.
+blocking, checks the size before reading, then, in one pass over the text
+before parsing, what the parser would be asked to build: the nesting of keys
+and brackets (``tomllib``'s time grows with the square of a dotted key's
+depth), the number of keys, tables and values, and the length of any one bare
+key or value. Only then does it parse with :mod:`tomllib` (which never executes
+or evaluates anything), check every key and type, validate through ``Params``,
+and return a new :class:`Scenario` or raise one :class:`ScenarioError`, whose
+message is one line that never quotes a long value whole. Qt-free.
 """
 from __future__ import annotations
 
 import datetime
 import math
 import os
+import re
+import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,7 +30,7 @@ from typing import Any
 
 import tomli_w
 
-from armsim.core.params import MAX_MAGNITUDE, ParamError, Params
+from armsim.core.params import MAX_LINKS, MAX_MAGNITUDE, ParamError, Params
 from armsim.io.atomic import atomic_write
 from armsim.io.reading import NotAFile, read_bounded
 
@@ -35,6 +40,13 @@ MAX_BYTES = 64 * 1024
 PARAM_KEYS = ("angles_deg", "lengths", "base", "target", "eta", "epochs", "tol", "learner")
 #: Deepest dotted key or bracket nesting read: a scenario needs 2; 32,700 levels took tomllib 24 s and 6 GB.
 MAX_NESTING = 16
+#: Keys (``=``) and table headers in one file: a scenario has at most 15; 8,000 tables took tomllib 7 MB.
+MAX_ENTRIES = 100
+#: Values (one per key, per array and per array element): two arrays of MAX_LINKS numbers and the keys.
+MAX_VALUES = 2 * MAX_LINKS + MAX_ENTRIES
+#: Characters of one bare key or value (a number, a date, a word); tomllib's number pattern keeps ~130
+#: bytes per digit while it matches (a 64 KiB number took 10 MB), and a scenario's longest is ~25.
+MAX_TOKEN = 10_000
 VIEW_KEYS = ("speed", "name", "note")
 MAX_NAME, MAX_NOTE = 200, 10_000
 # TOML integers are 64-bit; Python's tomllib would accept any length, and str() of a
@@ -42,15 +54,32 @@ MAX_NAME, MAX_NOTE = 200, 10_000
 _INT_LIMIT = 2 ** 63
 # Model field names as ParamError reports them -> the key in the file.
 _FIELD_KEYS = {"angles": "angles_deg"}
+_SHOWN = 60             # characters of a key from the file quoted in a message
+
+
+def _one_line(text: str) -> str:
+    """``text`` as it can be shown on one line: escaped (as Python would) if it holds a control character."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def _shown_key(key: str) -> str:
+    """A key from the file, for a message: on one line and cut short (a hostile key can be 64 KiB)."""
+    key = _one_line(key)
+    return key if len(key) <= _SHOWN else f"{key[:_SHOWN - 3]}... ({len(key):,} characters)"
 
 
 class ScenarioError(ValueError):
-    """A scenario file could not be read or is invalid. ``key`` (or None) names where, ``problem`` what."""
+    """A scenario file could not be read or is invalid. ``key`` (or None) names where, ``problem`` what.
+
+    ``str()`` is one line, ``"<path>: <key>: <problem>"``; a path with a control character in it
+    (a newline is a legal file name) is shown escaped there, and kept as given in ``path``.
+    """
 
     def __init__(self, problem: str, key: str | None = None, path: str | os.PathLike | None = None):
         self.problem, self.key = problem, key
         self.path = None if path is None else os.fspath(path)
-        super().__init__(": ".join(str(part) for part in (self.path, key, problem) if part is not None))
+        shown_path = None if self.path is None else _one_line(os.fsdecode(self.path))
+        super().__init__(": ".join(str(part) for part in (shown_path, key, problem) if part is not None))
 
 
 @dataclass(frozen=True)
@@ -99,7 +128,8 @@ def _need(ok: bool, what: str, value: Any, key: str) -> Any:
 def _unknown(table: dict, known: tuple[str, ...], where: str) -> None:
     extra = sorted(set(table) - set(known))
     if extra:
-        raise ScenarioError(f"unknown key (known: {', '.join(known)})", f"{where}.{extra[0]}" if where else extra[0])
+        key = _shown_key(extra[0])
+        raise ScenarioError(f"unknown key (known: {', '.join(known)})", f"{where}.{key}" if where else key)
 
 
 def _params(table: Any) -> Params:
@@ -172,16 +202,25 @@ def check_view(view: Any) -> dict:
     return out
 
 
-def _check_nesting(text: str) -> None:
-    """Refuse keys dotted, or brackets nested, deeper than :data:`MAX_NESTING`, before tomllib sees them.
+_BARE_ENDS = frozenset(" \t\r[]{}=,#\"'")     # what ends a bare key or value
 
-    One pass over the text, skipping strings and comments; only the dots of keys count
-    (before ``=``, and after ``{`` or ``,`` inside an inline table), not those of numbers.
+
+def _check_cost(text: str) -> None:
+    """Refuse, before tomllib sees the text, what would cost it more than any scenario can need.
+
+    One pass over the text, skipping strings and comments, counts: the depth of
+    dotted keys (only the dots of keys, before ``=`` or after ``{`` or ``,`` inside an
+    inline table, not those of numbers) and of brackets (:data:`MAX_NESTING`); keys and
+    table headers (:data:`MAX_ENTRIES`); values, one per key, per array and per array
+    element (:data:`MAX_VALUES`); and the length of a bare key or value (:data:`MAX_TOKEN`).
+    Lines are counted as TOML counts them, at ``\\n`` only, so each message's line
+    is the one an editor shows.
     """
-    stack: list[str] = []
+    stack: list[str] = []             # "[" an array, "{" an inline table, "h" a table header's bracket
     quote = None
-    for line_no, line in enumerate(text.splitlines(), 1):
-        in_key, dots, i, n = not stack, 0, 0, len(line)
+    entries = values = 0
+    for line_no, line in enumerate(text.split("\n"), 1):
+        in_key, dots, token, i, n = not stack, 0, 0, 0, len(line)
         while i < n:
             c = line[i]
             if quote:
@@ -190,40 +229,75 @@ def _check_nesting(text: str) -> None:
                 elif line.startswith(quote, i):
                     i += len(quote) - 1
                     quote = None
+            elif c not in _BARE_ENDS:
+                token += 1
+                if c == "." and in_key:
+                    dots += 1
+                if token > MAX_TOKEN:
+                    raise ScenarioError(f"invalid TOML: a bare key or value longer than {MAX_TOKEN:,} characters "
+                                        f"(at line {line_no})")
             elif c == "#":
                 break
             elif c in "\"'":
                 quote = c * 3 if line.startswith(c * 3, i) else c
                 i += len(quote) - 1
             elif c in "[{":
-                stack.append(c)
-                in_key = c == "{" or (in_key and c == "[")      # a table header's name is a key
+                header = c == "[" and in_key            # a table header's name is a key
+                if header and not stack:
+                    entries += 1
+                elif c == "[" and not header:
+                    values += 1                         # an array is a value as well as what it holds
+                stack.append("h" if header else c)
+                in_key = c == "{" or header
             elif c in "]}":
                 if stack:
                     stack.pop()
             elif c == "=":
                 in_key, dots = False, 0
+                entries += 1
+                values += 1
             elif c == "," and stack and stack[-1] == "{":
                 in_key, dots = True, 0
-            elif c == "." and in_key:
-                dots += 1
+            elif c == "," and stack and stack[-1] == "[":
+                values += 1
+            if c in _BARE_ENDS:
+                token = 0
             if len(stack) > MAX_NESTING or dots > MAX_NESTING:
                 raise ScenarioError(f"invalid TOML: keys or brackets nested too deeply (more than {MAX_NESTING} "
                                     f"levels, line {line_no}); a scenario needs 2")
+            if entries > MAX_ENTRIES:
+                raise ScenarioError(f"too many keys and tables (more than {MAX_ENTRIES}, at line {line_no}); "
+                                    "a scenario has at most 15")
+            if values > MAX_VALUES:
+                raise ScenarioError(f"too many values (more than {MAX_VALUES:,}, at line {line_no}); a scenario "
+                                    f"has two arrays of at most {MAX_LINKS:,} numbers and a dozen other values")
             i += 1
         if quote and len(quote) == 1:
             quote = None                      # a one-line string ends with its line (tomllib will say if not)
 
 
+def _short_decode_error(message: str) -> str:
+    """tomllib's message on one line, with a quoted key cut short but where it happened kept."""
+    message = _one_line(message)
+    if len(message) <= 2 * _SHOWN + 40:
+        return message
+    where = re.search(r" \((at line \d+, column \d+|at end of document)\)$", message)
+    tail = where.group(0) if where else ""
+    return f"{message[:_SHOWN]}... ({len(message) - len(tail):,} characters){tail}"
+
+
 def parse(text: str) -> Scenario:
     """Validate a scenario document given as TOML text (see :func:`load`, which adds the file checks)."""
-    _check_nesting(text)
+    _check_cost(text)
     try:
         doc = tomllib.loads(text)
     except RecursionError:
         raise ScenarioError("invalid TOML: arrays or tables nested too deeply") from None
-    except ValueError as e:      # TOMLDecodeError, and int()'s digit limit, which tomllib lets through
-        raise ScenarioError(f"invalid TOML: {e}") from None
+    except tomllib.TOMLDecodeError as e:      # ends "(at line L, column C)"; may quote a key of the file
+        raise ScenarioError(f"invalid TOML: {_short_decode_error(str(e))}") from None
+    except ValueError:          # int()'s digit limit, which tomllib lets through (its message is Python's)
+        raise ScenarioError(f"invalid TOML: an integer of more than {sys.get_int_max_str_digits():,} digits "
+                            "(TOML integers are 64-bit)") from None
     if doc.get("format", FORMAT) != FORMAT:
         raise ScenarioError(f'not an armsim scenario (expected "{FORMAT}", got {_got(doc["format"])})', "format")
     _unknown(doc, ("format", "version", "params", "view"), "")
@@ -235,6 +309,11 @@ def parse(text: str) -> Scenario:
         raise ScenarioError("missing [params] table", "params")
     params = _params(doc["params"])
     return Scenario(params, check_view(doc.get("view")))
+
+
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_OTHER_BOMS = ((b"\xff\xfe\0\0", "UTF-32"), (b"\0\0\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+               (b"\xfe\xff", "UTF-16"))
 
 
 def load(path: str | os.PathLike) -> Scenario:
@@ -258,17 +337,26 @@ def load(path: str | os.PathLike) -> Scenario:
     try:
         data = read_bounded(path, MAX_BYTES)
     except FileNotFoundError:
-        raise ScenarioError("no such file", path=path) from None
+        dangling = os.path.islink(path)
+        raise ScenarioError("no such file" + (" (a symbolic link to a missing file)" if dangling else ""),
+                            path=path) from None
     except NotAFile as e:
         raise ScenarioError(str(e), path=path) from None
     except OSError as e:
         raise ScenarioError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    encoding = next((name for bom, name in _OTHER_BOMS if data.startswith(bom)), None)
+    if encoding:
+        raise ScenarioError(f"{encoding} text (it starts with a {encoding} byte-order mark); a scenario is UTF-8: "
+                            "save it as UTF-8", path=path)
+    line = lambda offset: data.count(b"\n", 0, offset) + 1
     if b"\0" in data:
-        raise ScenarioError("binary file (contains NUL bytes), not a TOML scenario", path=path)
+        raise ScenarioError(f"binary file (contains NUL bytes), not a TOML scenario (the first on line "
+                            f"{line(data.index(0))})", path=path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ScenarioError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})", path=path) from None
+        raise ScenarioError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}) on line "
+                            f"{line(e.start)}", path=path) from None
     try:
         return parse(text)
     except ScenarioError as e:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import sys
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
@@ -182,6 +183,31 @@ def last_params() -> Params | None:
     return None if window_problem(params) else params
 
 
+# QWidget::saveGeometry's layout (Qt 6, version 3): magic, major, minor, then the frame and normal geometry
+# (QRect: left, top, right, bottom), screen number, maximized, full screen, screen width, and the geometry.
+_GEOMETRY_MAGIC = 0x1D9D0CB
+_GEOMETRY = struct.Struct(">IHH4i4iiBBi4i")
+MAX_COORDINATE = 100_000        # pixels: beyond any real desktop of several screens
+
+
+def sane_geometry(data: bytes) -> bool:
+    """Whether ``data`` is a saved geometry whose rectangles are real ones within :data:`MAX_COORDINATE`.
+
+    Qt restores an edited or corrupt geometry as it is (a rectangle turned inside out, or at 2**31 pixels,
+    stayed off the screen even when moved back onto it before the window was shown); such a geometry is
+    ignored and the window opens where a first launch would.
+    """
+    if len(data) < _GEOMETRY.size:
+        return False
+    fields = _GEOMETRY.unpack_from(data)
+    magic, major = fields[0], fields[1]
+    if magic != _GEOMETRY_MAGIC or major != 3:
+        return False
+    rects = (fields[3:7], fields[7:11], fields[15:19])
+    return all(abs(v) <= MAX_COORDINATE for r in rects for v in r) and \
+        all(left <= right and top <= bottom for left, top, right, bottom in rects)
+
+
 def fit_on_screen(window) -> None:
     """Bring a window restored off-screen, or larger than the screen, back onto the screen it is nearest.
 
@@ -203,7 +229,7 @@ def restore(window) -> None:
     """Apply stored geometry, dock layout, palette and log scale to ``window`` (each only if valid)."""
     s = QSettings()
     geometry = _bytes(s, "geometry")
-    if geometry is not None:
+    if geometry is not None and sane_geometry(geometry.data()):
         window.restoreGeometry(geometry)
         fit_on_screen(window)
     state = _bytes(s, "window_state")

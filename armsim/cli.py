@@ -9,9 +9,12 @@ the argument and the rule; a run that diverges is a result, not an error.
 (``QT_QPA_PLATFORM=offscreen`` when no display is set): a figure of one epoch
 (``.png``, ``.svg``) or a video of the whole run (``.gif``, ``.mp4``). Its
 options are checked before the run is solved (exit 2, naming the flag; an
-``--out`` whose directory is missing or not writable is bad input too). A
-write that still fails (disk full, a file system gone read-only) prints one
-line and exits 1, leaving no partial file.
+``--out`` whose directory is missing or not writable is bad input too); a
+video's length, a GIF's memory and whether its folder has room for the smallest
+such file are checked once the run is solved, before any frame is drawn (exit 2
+too). A write that still fails (the disk fills, a file system gone read-only,
+the encoder fails) stops at once, prints one line and exits 1, leaving no
+partial file and the old one as it was.
 """
 from __future__ import annotations
 
@@ -242,6 +245,8 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     """``armsim render``: check the options, solve, draw offscreen, write atomically, print one line."""
     options = _render_options(args, parser)
     result = solve(params_from(args, parser))
+    if options["ext"] in media.VIDEO_FORMATS:
+        _check_video_room(args.out, result, options, parser)
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # before Qt loads: no display, no window system
     from armsim.render.figure import export_figure  # Qt is imported here, only on this path
@@ -271,6 +276,19 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         restore()
     print(f"wrote {args.out}: {line}; took {time.perf_counter() - started:.2f} s")
     return 0
+
+
+def _check_video_room(out: str, result: Result, options: dict, parser: argparse.ArgumentParser) -> None:
+    """Before Qt loads and any frame is drawn: the rules that need the solved run (a video's length, a
+    GIF's memory) and room for the file (at least what the smallest such video takes); exits 2."""
+    plan = media.schedule(result.epochs_run, options["frames_per_epoch"], options["fps"], options["hold"])
+    try:
+        media.check_total_frames(plan.total, options["fps"])
+        if options["ext"] == ".gif":
+            media.check_gif_memory(plan.animated, options["size"])
+        media.check_space(out, options["size"], plan.total)
+    except media.OptionError as e:
+        parser.error(f"argument {RENDER_FLAGS.get(e.option, e.option)}: {e.rule}")
 
 
 def _stop_on_signals():

@@ -2,8 +2,11 @@
 
 This module owns the rules of ``armsim render`` and of
 :func:`armsim.render.video.export_video` / :func:`armsim.render.figure.export_figure`:
-the formats, the limits on size, frame rate, frames per epoch and hold, and the
-frame schedule (how many frames, and the angles of each). It imports neither
+the formats, the limits on size, frame rate, frames per epoch and hold, the
+memory a GIF takes (:func:`gif_memory`), the least room a video file takes
+(:func:`check_space`) and the one-line error of a full disk
+(:class:`NoSpaceError`), and the frame schedule (how many frames, and the
+angles of each). It imports neither
 Qt nor an encoder, so the command line checks its flags before it solves and
 before Qt loads, and the schedule is testable on its own.
 
@@ -17,7 +20,9 @@ bit for bit. Then ``round(fps * hold)`` copies of the last frame follow.
 """
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from typing import NamedTuple
 
 import numpy as np
@@ -31,11 +36,30 @@ MIN_FPS, MAX_FPS = 1, 120
 MAX_GIF_FPS = 50                       # GIF delays are 1/100 s; browsers slow delays under 2/100 s to 1/10 s
 MAX_FRAMES_PER_EPOCH = 100
 MAX_HOLD = 60.0                        # seconds
-# Pillow writes a GIF from all its frames at once: they wait as RGB (3 bytes a pixel), then as
-# palette images (1 byte, and Pillow copies each while it writes). So a GIF is bounded by its
-# pixel count: 2**29 pixels is about 1.6 GB, 258 frames of 1920x1080 or 3,106 frames of 480x360.
-MAX_GIF_PIXELS = 2 ** 29
-GIF_BYTES_PER_PIXEL = 3
+# A GIF is written by Pillow from all its frames at once, so they wait in memory, each as palette
+# indices, 1 byte a pixel, and a few kB of Python and Pillow objects (armsim.render.gif). Beside them
+# an export holds, per pixel of one frame, what drawing a frame takes (the frame's image, Qt's own
+# buffer; with the scene painter its backdrop and layers too) and the transients of mapping a frame
+# and of Pillow writing (its copy of the frame it is given, the difference of two frames), and a part
+# of fixed size (Qt's fonts and plots, the colour table of 2**24 entries, the palette's sample).
+# gif_memory counts all of it: the peak of the process's memory over what it held before the export.
+# Measured (benchmarks/bench_gif_memory.py, 16x16 to 7680x7680, 1 to 20,000 frames): a fixed part of
+# 53 to 60 MB; per pixel of a frame 9 to 16 bytes drawn by Qt, 25 to 31 by the painter; about 6 kB a
+# frame. The figures below are those with some 10 % more.
+MAX_GIF_BYTES = 3 * 2 ** 29             # 1,610,612,736 bytes: about 1.6 GB
+GIF_STORED_BYTES_PER_PIXEL = 1          # each animated frame, waiting as palette indices
+GIF_FRAME_BYTES = 8 * 2 ** 10           # each animated frame's objects
+GIF_DRAW_BYTES_PER_PIXEL = 16           # of one frame, drawn by Qt's QWidget.render, and the transients
+GIF_PAINTER_BYTES_PER_PIXEL = 36        # the same, drawn by the scene painter
+GIF_FIXED_BYTES = 80 * 2 ** 20
+
+# The least space a video file takes, for the check before any frame is drawn (check_space): the files
+# measured were several times larger (a 1920x1080 MP4's first frame about 40 kB and each further one
+# about 5 kB, a held copy about 100 bytes; a 1920x1080 GIF's first frame about 27 kB, and a frame the same
+# as the one before costs a GIF nothing).
+MIN_VIDEO_BYTES = {".mp4": 1000, ".gif": 100}               # the container (x264 writes its settings too)
+MIN_FIRST_FRAME_BYTES_PER_PIXEL = {".mp4": 0.01, ".gif": 0.005}
+MIN_FRAME_BYTES = {".mp4": 8, ".gif": 0}                    # each further frame (an MP4 indexes every frame)
 # Beyond this a video is a mistake (an hour of 30 fps; days to render), not a lesson.
 MAX_FRAMES = 108_000
 
@@ -49,6 +73,13 @@ class OptionError(ValueError):
         super().__init__(f"{option}: {rule}")
         self.option = option
         self.rule = rule
+
+
+class NoSpaceError(OSError):
+    """The disk (or the user's quota) is full: ``errno`` is ENOSPC, ``str()`` the one-line message alone."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class Schedule(NamedTuple):
@@ -130,19 +161,31 @@ def schedule(epochs_run: int, frames_per_epoch: int, fps: int, hold: float) -> S
     return Schedule(frames_per_epoch * epochs_run + 1, round(fps * hold))
 
 
+def gif_memory(frames: int, size: tuple[int, int], *, painter: bool = False) -> int:
+    """Bytes a GIF export of ``frames`` animated frames of ``size`` takes at most beyond what the process held.
+
+    ``painter``: the frames are drawn by the scene painter (faster, more memory),
+    else by Qt's ``QWidget.render`` (see the constants above).
+    """
+    pixels = size[0] * size[1]
+    per_frame = GIF_PAINTER_BYTES_PER_PIXEL if painter else GIF_DRAW_BYTES_PER_PIXEL
+    return GIF_FIXED_BYTES + pixels * per_frame + frames * (pixels * GIF_STORED_BYTES_PER_PIXEL + GIF_FRAME_BYTES)
+
+
 def check_gif_memory(frames: int, size: tuple[int, int]) -> None:
-    """Refuse a GIF too big to hold in memory while Pillow writes it.
+    """Refuse a GIF whose export would take more than :data:`MAX_GIF_BYTES` (:func:`gif_memory`).
 
     Raises
     ------
     OptionError
-        ``size``, with the numbers and the ways out.
+        ``size``, with the numbers and the ways out. The need is rounded up and
+        the limit down, so a need just over the limit never reads as the limit.
     """
-    pixels = frames * size[0] * size[1]
-    if pixels > MAX_GIF_PIXELS:
+    need = gif_memory(frames, size)
+    if need > MAX_GIF_BYTES:
         raise OptionError("size", f"a GIF is held in memory while it is written: {frames:,} frames of "
-                                  f"{size[0]}x{size[1]} would need about {GIF_BYTES_PER_PIXEL * pixels / 1e9:.1f} GB "
-                                  f"(at most {GIF_BYTES_PER_PIXEL * MAX_GIF_PIXELS / 1e9:.1f} GB); "
+                                  f"{size[0]}x{size[1]} would need about {-(-need // 10 ** 6):,} MB "
+                                  f"(at most {MAX_GIF_BYTES // 10 ** 6:,} MB); "
                                   f"use .mp4, a smaller size or fewer frames")
 
 
@@ -196,3 +239,63 @@ def gif_delays_ms(frames: int, fps: int) -> list[int]:
     edges = [round(i * 100 / fps) for i in range(frames + 1)]      # frame starts, in 1/100 s
     return [10 * (b - a) for a, b in zip(edges, edges[1:])]
 
+
+def min_video_bytes(ext: str, size: tuple[int, int], frames: int) -> int:
+    """A lower bound of the size of a video file (``.gif`` or ``.mp4``) of ``frames`` frames of ``size``."""
+    first = MIN_FIRST_FRAME_BYTES_PER_PIXEL[ext] * size[0] * size[1]
+    return int(MIN_VIDEO_BYTES[ext] + first + MIN_FRAME_BYTES[ext] * max(frames - 1, 0))
+
+
+def free_space(folder: str | os.PathLike) -> int | None:
+    """Bytes free for this user on the file system of ``folder``, or None when it cannot be told."""
+    try:
+        return shutil.disk_usage(folder).free
+    except (OSError, ValueError):
+        return None
+
+
+def size_text(n: float) -> str:
+    """A byte count for a message: ``850 bytes``, ``12 kB``, ``3.4 MB``, ``1,610.6 MB``."""
+    if n < 1000:
+        return f"{n:.0f} bytes"
+    if n < 10 ** 6:
+        return f"{n / 1000:.0f} kB"
+    return f"{n / 10 ** 6:,.1f} MB"
+
+
+def path_text(path: str | os.PathLike, keep: int = 150) -> str:
+    """A path for a message, quoted; a very long one keeps its end (the part that tells it apart)."""
+    text = os.fspath(path)
+    return repr(text) if len(text) <= keep else repr("..." + text[-keep:])
+
+
+def no_space_error(folder: str | os.PathLike, needed: int, free: int | None, *, at_least: bool = False) \
+        -> NoSpaceError:
+    """The one-line ENOSPC error of a write to ``folder`` that needed about (``at_least``: more than) ``needed``."""
+    about = "more than" if at_least else "about"
+    had = f", {size_text(free)} was free" if free is not None else ""
+    return NoSpaceError(errno.ENOSPC, f"no space left on {path_text(folder)} "
+                                      f"({about} {size_text(needed)} needed{had})")
+
+
+def is_no_space(error: BaseException) -> bool:
+    """Whether ``error`` is a full disk or a full quota."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def check_space(path: str | os.PathLike, size: tuple[int, int], frames: int) -> None:
+    """Refuse a video whose folder has less space free than the smallest such file takes.
+
+    Raises
+    ------
+    OptionError
+        ``path``, naming the folder, the least the video needs and what is free.
+    """
+    ext = check_format(path, VIDEO_FORMATS)
+    folder = os.path.dirname(os.path.realpath(os.fspath(path)))
+    free = free_space(folder)
+    least = min_video_bytes(ext, size, frames)
+    if free is not None and free < least:
+        raise OptionError("path", f"not enough space on {path_text(folder)}: a {size[0]}x{size[1]} {ext[1:].upper()} "
+                                  f"of {frames:,} frames takes at least {size_text(least)}, "
+                                  f"{size_text(free)} is free")

@@ -1,24 +1,30 @@
 """Videos of a run: every frame drawn by :class:`~armsim.render.figure.RunFigure`, encoded to GIF or MP4.
 
 This module owns a video export: the frame loop, progress, cancel, the atomic
-file, and the MP4 encoder (the GIF one is :mod:`armsim.render.gif`). The frames
+file, and the choice of encoder (:mod:`armsim.render.mp4`, :mod:`armsim.render.gif`). The frames
 and their count come from :mod:`armsim.io.media` (``K * epochs_run + 1``
 animated frames, in-between poses interpolated, then ``round(fps * hold)``
 copies of the last); :func:`iter_frames` yields them as RGB arrays, and
 :func:`export_video` draws the very same frames and feeds them to
 
-``.mp4``  ffmpeg through imageio-ffmpeg: libx264, ``yuv420p`` (plays everywhere),
-          ``macro_block_size=1`` (the size stays exactly as asked; it must be even),
-          preset :data:`MP4_PRESET`. The frames go to ffmpeg as Qt paints them
-          (no RGB copy), from a thread of its own while the next frame is drawn
-          (:class:`_Mp4Writer`).
+``.mp4``  the ffmpeg imageio-ffmpeg ships: libx264, ``yuv420p`` (plays everywhere),
+          the size exactly as asked (it must be even), preset :data:`armsim.render.mp4.MP4_PRESET`.
+          The frames go to ffmpeg as Qt paints them (no RGB copy), from a thread
+          of its own while the next frame is drawn (:class:`~armsim.render.mp4.Mp4Writer`).
 ``.gif``  Pillow, all frames mapped to one palette of the whole video, looping
           forever, the hold as the last frame's longer delay
-          (:class:`~armsim.render.gif.GifWriter`).
+          (:class:`~armsim.render.gif.GifWriter`). The palette's sample frames
+          are drawn first; a GIF near its memory limit is drawn by Qt's own
+          rendering rather than the scene painter, which keeps more
+          (:func:`armsim.io.media.gif_memory`).
 
 The file is written under a temporary name in the destination's directory and
 renamed over the destination only when complete (:func:`armsim.io.atomic.atomic_path`),
-so a failure or a cancel never leaves a partial video.
+so a failure or a cancel never leaves a partial video. A full disk is one line
+(:class:`~armsim.io.media.NoSpaceError`: the folder, about how much was needed
+from what was written per frame, what was free), found before any frame is drawn
+when the folder lacks even the smallest such video's room, else as soon as a
+write fails: an MP4 stops at the next frame after ffmpeg could not write.
 
 Speed (``benchmarks/bench_video.py``; 2 cores): a 10 s 1080p MP4 at 30 fps is
 300 frames in about 4 s of wall time, shared between drawing (about 12.5 ms a
@@ -30,9 +36,6 @@ side by side.
 from __future__ import annotations
 
 import os
-import queue
-import sys
-import threading
 import time
 from contextlib import suppress
 from typing import Callable, Iterator, NamedTuple
@@ -42,24 +45,25 @@ from PySide6.QtGui import QImage
 
 from armsim.core.run import Result
 from armsim.io.atomic import atomic_path
-from armsim.io.media import DEFAULT_SIZE, check_gif_memory, check_total_frames, check_video, pose_at, schedule
+from armsim.io.media import (
+    DEFAULT_SIZE,
+    MAX_GIF_BYTES,
+    NoSpaceError,
+    check_gif_memory,
+    check_total_frames,
+    check_video,
+    free_space,
+    gif_memory,
+    is_no_space,
+    min_video_bytes,
+    no_space_error,
+    pose_at,
+    schedule,
+)
 from armsim.render.figure import RunFigure, ensure_app, rgb_array
 from armsim.render.gif import GifWriter
+from armsim.render.mp4 import Mp4Writer
 from armsim.render.theme import LIGHT, Theme
-
-# imageio-ffmpeg turns quality q into x264 -crf int((1 - q/10) * 51). Its default, 5 (crf 25), visibly
-# smears the faint trail lines of a 1080p frame; 6.5 (crf 17) keeps them clean.
-MP4_QUALITY = 6.5
-# x264's default preset, medium, alone took 16 CPU seconds for 10 s of 1080p: more than real time on
-# 2 cores before a frame is drawn. ultrafast takes about 7 (a third of it x264, the rest ffmpeg reading
-# and converting the frames) and, at the same crf, keeps more detail (PSNR against the frames 64.7 dB,
-# medium 56.9 dB; both far beyond visible) in 3.5 times the bytes: about 0.15 MB a second of a mostly
-# white 1080p figure. ultrafast streams (no B-frames, no CABAC) also decode on anything.
-MP4_PRESET = "ultrafast"
-# Frames are fed to ffmpeg as Qt paints them, 4 bytes a pixel (Format_RGB32: 0xffRRGGBB words), so
-# no RGB copy is made; ffmpeg's own conversion to yuv420p then gives the very YUV that RGB input gave.
-MP4_PIX_FMT_IN = "bgr0" if sys.byteorder == "little" else "0rgb"
-FEED_BUFFERS = 3        # frame images circulating between drawing and the ffmpeg feed thread
 
 
 class Cancelled(Exception):
@@ -156,51 +160,124 @@ def export_video(result: Result, path: str | os.PathLike, *, size: tuple[int, in
     Raises
     ------
     OptionError
-        A bad option (a ``ValueError`` naming it); nothing is written.
+        A bad option (a ``ValueError`` naming it), or a GIF too big for memory
+        (:func:`~armsim.io.media.check_gif_memory`); nothing is written.
     Cancelled
         ``cancel()`` returned true; nothing is written and any old file is unchanged.
     OSError
-        The file could not be written; any old file is unchanged.
+        The file could not be written; any old file is unchanged, the encoder has
+        exited and no temporary file is left. A full disk (or quota) is a
+        :class:`~armsim.io.media.NoSpaceError` (errno ENOSPC) naming the folder and
+        about how much was needed, estimated from what was written per frame; it
+        is raised before any frame is drawn when less is free than the smallest
+        such video takes (:func:`~armsim.io.media.min_video_bytes`). An encoder
+        failure is one line too.
     """
     ext, size, fps, k, hold = check_video(path, size, fps, frames_per_epoch, hold)
     plan = schedule(result.epochs_run, k, fps, hold)
     check_total_frames(plan.total, fps)
+    painter = True
     if ext == ".gif":
         check_gif_memory(plan.animated, size)
+        # The scene painter keeps a backdrop and layers; near the limit Qt draws the frames, in less memory.
+        painter = gif_memory(plan.animated, size, painter=True) <= MAX_GIF_BYTES
+    folder = os.path.dirname(os.path.realpath(os.fspath(path)))
+    free = free_space(folder)
+    least = min_video_bytes(ext, size, plan.total)
+    if free is not None and free < least:
+        raise no_space_error(folder, least, free, at_least=True)
     ensure_app()
     figure = RunFigure(size, theme, log_error=log_error)
-    render = encode = 0.0
-    with atomic_path(path) as tmp:
-        writer = _Mp4Writer(tmp, size, fps) if ext == ".mp4" else GifWriter(tmp, size, fps, plan.animated, plan.held)
-        try:
-            image = None
-            for done in range(1, plan.total + 1):
-                if cancel is not None and cancel():
-                    raise Cancelled(f"export of {os.fspath(path)!r} cancelled after {done - 1} of {plan.total} "
-                                    f"frames; nothing was written")
+    times = _Times()
+    try:
+        with atomic_path(path) as tmp:
+            writer = Mp4Writer(tmp, size, fps) if ext == ".mp4" else GifWriter(tmp, size, fps, plan.animated,
+                                                                                plan.held)
+            try:
+                try:
+                    _write_frames(writer, figure, result, plan, k, painter, progress, cancel, path, times)
+                finally:
+                    figure.deleteLater()
                 t0 = time.perf_counter()
-                if done <= plan.animated:       # the held frames are the last image again
-                    image = writer.blank()      # waits while the encoder is FEED_BUFFERS frames behind
-                    t1 = time.perf_counter()
-                    _draw_frame(figure, result, done - 1, k, image)
-                    t2 = time.perf_counter()
-                    encode += t1 - t0
-                    render += t2 - t1
-                t2 = time.perf_counter()
-                writer.append(image)
-                encode += time.perf_counter() - t2
-                if progress is not None:
-                    progress(done, plan.total)
-        except BaseException:
-            with suppress(Exception):     # the first failure is the one to report
-                writer.abandon()
-            raise
-        finally:
-            figure.deleteLater()
-        t1 = time.perf_counter()
-        writer.close()
-        encode += time.perf_counter() - t1
-    return VideoInfo(os.fspath(path), plan.total, size, fps, plan.total / fps, render, encode)
+                writer.close()
+                _fsync(tmp)         # a disk that fills only as the data reaches it is reported here too
+                times.encode += time.perf_counter() - t0
+            except BaseException as e:
+                with suppress(Exception):     # the first failure is the one to report
+                    writer.abandon()
+                if is_no_space(e):          # while the partial file tells how far it got
+                    needed, at_least = _space_needed(writer, tmp, plan, least)
+                    raise no_space_error(folder, needed, free, at_least=at_least) from e
+                raise
+    except OSError as e:
+        if is_no_space(e) and not isinstance(e, NoSpaceError):      # making or renaming the temporary file
+            raise no_space_error(folder, least, free, at_least=True) from e
+        raise
+    return VideoInfo(os.fspath(path), plan.total, size, fps, plan.total / fps, times.render, times.encode)
+
+
+class _Times:
+    render = encode = 0.0
+
+
+def _write_frames(writer, figure: RunFigure, result: Result, plan, k: int, painter: bool,
+                  progress, cancel, path, times: _Times) -> None:
+    """Draw every frame and hand it to ``writer`` (a GIF's palette samples first); poll ``cancel``."""
+    def check_cancel(done: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled(f"export of {os.fspath(path)!r} cancelled after {done} of {plan.total} "
+                            f"frames; nothing was written")
+
+    for i in getattr(writer, "samples", ()):        # a GIF's palette comes from these, drawn first
+        check_cancel(0)
+        t0 = time.perf_counter()
+        writer.add_sample(_draw_frame(figure, result, i, k, writer.blank() if painter else None))
+        times.render += time.perf_counter() - t0
+    image = None
+    for done in range(1, plan.total + 1):
+        check_cancel(done - 1)
+        t0 = time.perf_counter()
+        if done <= plan.animated:       # the held frames are the last image again
+            # the encoder's image to paint (an MP4's waits while the encoder is mp4.FEED_BUFFERS frames behind),
+            # or, drawn by Qt, a new one (the last released first)
+            image = writer.blank() if painter else None
+            t1 = time.perf_counter()
+            image = _draw_frame(figure, result, done - 1, k, image)
+            t2 = time.perf_counter()
+            times.encode += t1 - t0
+            times.render += t2 - t1
+        t2 = time.perf_counter()
+        writer.append(image)
+        times.encode += time.perf_counter() - t2
+        if progress is not None:
+            progress(done, plan.total)
+
+
+def _space_needed(writer, tmp: str, plan, least: int) -> tuple[int, bool]:
+    """About how big the file would have been: what was written per frame, times the frames
+    (and whether that is only a lower bound: no frame was wholly written)."""
+    if isinstance(writer, GifWriter):
+        written, done, total = writer.bytes_written, writer.frames_written, plan.animated
+    else:
+        written, done, total = _file_size(tmp), writer.frames_fed, plan.total
+    if done == 0 or written == 0:
+        return max(written, least), True
+    return max(round(written * total / done), written, least), False
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _frame_image(figure: RunFigure) -> QImage:
@@ -210,86 +287,13 @@ def _frame_image(figure: RunFigure) -> QImage:
     return image
 
 
-def _draw_frame(figure: RunFigure, result: Result, i: int, frames_per_epoch: int, image: QImage) -> None:
-    """Animated frame ``i`` of ``result`` painted into ``image``."""
+def _draw_frame(figure: RunFigure, result: Result, i: int, frames_per_epoch: int,
+                image: QImage | None) -> QImage:
+    """Animated frame ``i`` of ``result`` painted into ``image``, or with ``image`` None drawn by
+    Qt's own rendering into a new image (less memory than the scene painter keeps; the same pixels)."""
     angles, t = pose_at(result.angles, i, frames_per_epoch)
     figure.show_frame(result, angles, t)
+    if image is None:
+        return figure.render_image(reference=True)
     figure.paint_into(image)
-
-
-class _Mp4Writer:
-    """ffmpeg (libx264, through imageio-ffmpeg) fed by a thread of its own from a few reused images.
-
-    Writing a 1080p frame into ffmpeg's pipe takes milliseconds and blocks whenever
-    ffmpeg is behind; from a thread (the write releases the GIL) the caller draws
-    the next frame meanwhile. :data:`FEED_BUFFERS` images circulate: :meth:`blank`
-    hands out a free one (waiting while all are queued or being written), the
-    caller paints it and :meth:`append` queues it; once written it is free again.
-    The images go to ffmpeg as they are, no RGB copy (:data:`MP4_PIX_FMT_IN`).
-
-    ffmpeg starts with the first frame (a cancel before it starts nothing).
-    """
-
-    def __init__(self, tmp: str, size: tuple[int, int], fps: int):
-        self.tmp, self.size, self.fps = tmp, size, fps
-        self._gen = None
-        self._free: queue.SimpleQueue = queue.SimpleQueue()
-        for _ in range(FEED_BUFFERS):
-            self._free.put(QImage(size[0], size[1], QImage.Format_RGB32))
-        self._todo: queue.Queue = queue.Queue(maxsize=FEED_BUFFERS - 1)
-        self._error: BaseException | None = None
-        self._dropping = False          # after abandon: queued frames are not written
-        self._thread: threading.Thread | None = None
-
-    def blank(self) -> QImage:
-        """A free image to paint the next frame into (waits while all are queued or being written)."""
-        image = self._free.get()
-        self._raise_feed_error()
-        return image
-
-    def append(self, image: QImage) -> None:
-        """Queue a painted image (from :meth:`blank`, or the last one again for a held frame)."""
-        self._raise_feed_error()
-        if self._gen is None:
-            import imageio_ffmpeg  # imported here: figures and the window never need the encoders
-            self._gen = imageio_ffmpeg.write_frames(
-                self.tmp, self.size, pix_fmt_in=MP4_PIX_FMT_IN, pix_fmt_out="yuv420p", fps=self.fps,
-                codec="libx264", quality=MP4_QUALITY, macro_block_size=1, ffmpeg_log_level="error",
-                output_params=["-preset", MP4_PRESET])
-            self._gen.send(None)        # starts ffmpeg
-            self._thread = threading.Thread(target=self._feed, name="armsim-mp4-feed", daemon=True)
-            self._thread.start()
-        self._todo.put(image)
-
-    def _feed(self) -> None:
-        while (image := self._todo.get()) is not None:
-            if self._error is None and not self._dropping:
-                try:
-                    self._gen.send(image.constBits())      # 4 * width bytes a row: no padding
-                except BaseException as e:      # reported by the caller's next blank/append/close
-                    self._error = e
-            self._free.put(image)
-
-    def _raise_feed_error(self) -> None:
-        if self._error is not None:     # e.g. ffmpeg exited: imageio-ffmpeg's OSError with ffmpeg's command
-            raise self._error
-
-    def _stop_feed(self) -> None:
-        if self._thread is not None:
-            self._todo.put(None)
-            self._thread.join()
-            self._thread = None
-
-    def close(self) -> None:
-        """Write what is queued, then let ffmpeg finish the file."""
-        self._stop_feed()
-        self._raise_feed_error()
-        if self._gen is not None:
-            self._gen.close()
-
-    def abandon(self) -> None:
-        """Stop without writing what is queued; ffmpeg exits (it holds the temporary file, deleted next)."""
-        self._dropping = True
-        self._stop_feed()
-        if self._gen is not None:
-            self._gen.close()
+    return image

@@ -7,7 +7,10 @@ import pytest
 
 from armsim import Params, solve
 from armsim.io.media import (
+    GIF_FIXED_BYTES,
+    GIF_FRAME_BYTES,
     MAX_FRAMES,
+    MAX_GIF_BYTES,
     OptionError,
     check_format,
     check_gif_memory,
@@ -15,6 +18,7 @@ from armsim.io.media import (
     check_total_frames,
     check_video,
     gif_delays_ms,
+    gif_memory,
     pose_at,
     schedule,
 )
@@ -61,6 +65,38 @@ def test_each_rule_names_its_option(call, option):
     with pytest.raises(OptionError) as e:
         call()
     assert isinstance(e.value, ValueError) and e.value.option == option and str(e.value).startswith(option)
+
+
+def most_gif_frames(size) -> int:
+    """The most frames gif_memory allows at ``size``, from its formula (fixed + per frame pixel + per frame)."""
+    pixels = size[0] * size[1]
+    per_frame = pixels + GIF_FRAME_BYTES
+    return (MAX_GIF_BYTES - gif_memory(0, size)) // per_frame
+
+
+@pytest.mark.parametrize("size", [(16, 16), (480, 360), (1920, 1080), (7680, 7680)])
+def test_a_gif_is_refused_exactly_when_its_memory_would_pass_the_limit(size):
+    n = most_gif_frames(size)
+    assert n >= 1 and gif_memory(n, size) <= MAX_GIF_BYTES < gif_memory(n + 1, size)
+    check_gif_memory(n, size)
+    with pytest.raises(OptionError) as e:
+        check_gif_memory(n + 1, size)
+    assert e.value.option == "size" and f"{n + 1:,} frames of {size[0]}x{size[1]}" in e.value.rule
+    # what the painter draws takes more than Qt's render, never less
+    assert gif_memory(n, size, painter=True) > gif_memory(n, size) > GIF_FIXED_BYTES
+
+
+def test_a_gif_just_over_the_limit_states_a_need_above_the_limit():
+    """The need and the limit rounded alike read "about 1.6 GB (at most 1.6 GB)"."""
+    import re
+    size = (160, 90)
+    n = most_gif_frames(size) + 1
+    assert 0 < gif_memory(n, size) - MAX_GIF_BYTES < 10 ** 5         # a few kB over
+    with pytest.raises(OptionError) as e:
+        check_gif_memory(n, size)
+    need, limit = re.search(r"about ([\d,]+) MB \(at most ([\d,]+) MB\)", str(e.value)).groups()
+    assert int(need.replace(",", "")) > int(limit.replace(",", "")) == MAX_GIF_BYTES // 10 ** 6
+    assert "\n" not in str(e.value)
 
 
 def test_good_options_come_back_normalised():

@@ -305,24 +305,37 @@ def test_mp4_shows_the_drawn_frames_in_their_colours(qapp, tmp_path, moving_run)
 
 def _feed_threads() -> list:
     import threading
-    return [t for t in threading.enumerate() if t.name == "armsim-mp4-feed"]
+    return [t for t in threading.enumerate() if t.name.startswith("armsim-mp4")]
 
 
-def test_an_encoder_failure_is_reported_and_leaves_no_file(qapp, tmp_path, short_run, monkeypatch):
-    import imageio_ffmpeg
-
-    def failing(path, *args, **kwargs):      # takes two frames, then fails as a dying ffmpeg does
-        for n in range(3):
-            yield
-            if n == 2:
-                raise OSError("ffmpeg went away")
-    monkeypatch.setattr(imageio_ffmpeg, "write_frames", failing)
+@pytest.mark.parametrize("reads, words", [
+    (2, "the MP4 encoder (ffmpeg) failed: [rawvideo] input ended"),         # dies mid-way: a broken pipe
+    (None, "the MP4 encoder (ffmpeg) failed: [mp4] could not finish"),      # takes it all, then exits 1
+])
+def test_an_encoder_failure_is_one_line_and_leaves_no_file(qapp, tmp_path, short_run, monkeypatch, reads, words):
+    """An encoder that fails says why in one line (its first message), however much it printed after."""
+    from armsim.render import mp4
+    frame = 4 * SIZE[0] * SIZE[1]
+    last = words.split(": ", 1)[1]
+    script = (f"import sys\nsys.stdin.buffer.read({frame * reads if reads else -1})\n"
+              f"sys.stderr.write({last!r} + '\\n' + 'what followed\\n' * 40)\nsys.exit(1)")
+    monkeypatch.setattr(mp4.Mp4Writer, "_command", lambda self: [sys.executable, "-c", script])
     out = tmp_path / "run.mp4"
     out.write_bytes(b"the old video")
-    with pytest.raises(OSError, match="ffmpeg went away"):
+    with pytest.raises(OSError) as e:
         export_video(short_run, out, size=SIZE, fps=10, hold=1.0)
+    assert str(e.value) == words
     assert out.read_bytes() == b"the old video" and sorted(os.listdir(tmp_path)) == ["run.mp4"]
     assert not _feed_threads()
+
+
+def test_a_real_ffmpeg_failure_is_one_line(qapp, tmp_path, short_run, monkeypatch):
+    from armsim.render import mp4
+    monkeypatch.setattr(mp4, "MP4_PRESET", "no-such-preset")
+    with pytest.raises(OSError) as e:
+        export_video(short_run, tmp_path / "run.mp4", size=SIZE, fps=10)
+    assert str(e.value).startswith("the MP4 encoder (ffmpeg) failed: ") and "\n" not in str(e.value)
+    assert os.listdir(tmp_path) == [] and not _feed_threads()
 
 
 def test_cancel_stops_the_encoder_feed(qapp, tmp_path, short_run):

@@ -2,7 +2,10 @@
 
 :func:`solve_batch` runs :func:`~armsim.core.learners.delta_rule`, the same
 update the one-arm runs use, for a ``(B, n)`` array of start poses and returns
-every arm's error after every epoch. It applies no early stop.
+every arm's error after every epoch. It applies no early stop. The model's
+options (the reach task, one point for every arm or one per arm, relative
+joints, joint limits) run through :class:`~armsim.core.kinematics.Task`, the
+same steps as one arm's run.
 """
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from armsim.core.kinematics import error, gradient, lateral_end
+from armsim.core.kinematics import Task, error, gradient, lateral_end
 from armsim.core.learners import delta_rule
-from armsim.core.params import MAX_EPOCHS, MAX_MAGNITUDE, ParamError, _finite, _vector, _whole
+from armsim.core.params import MAX_EPOCHS, MAX_MAGNITUDE, ParamError, _finite, _flag, _limits, _vector, _whole
 
 
 class BatchResult(NamedTuple):
@@ -32,22 +35,26 @@ BATCH_MIN = 1024     # fewest arms worth a thread of their own
 
 
 def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, target: float | None = None,
-                lengths=None) -> BatchResult:
+                lengths=None, reach=None, relative: bool = False, min_angles_deg=None,
+                max_angles_deg=None) -> BatchResult:
     """Gradient descent for many arms at once, vectorised over arms.
 
     Parameters
     ----------
     angles_deg : array_like, shape (B, n)
-        Start angles in degrees, one row per arm.
-    eta, epochs, base, target, lengths
+        Start angles in degrees, one row per arm (relative angles when ``relative``).
+    eta, epochs, base, target, lengths, relative, min_angles_deg, max_angles_deg
         As in :class:`~armsim.core.params.Params`, shared by every arm.
+    reach : array_like, shape (2,) or (B, 2), optional
+        The reach task's point ``(X, Y)``: one for every arm, or one per arm.
 
     Returns
     -------
     BatchResult
         ``(angles_deg (B, n), errors (B, epochs + 1))``. Row ``b`` equals
-        ``solve(Params(angles_deg[b], ...))`` bit for bit while that run lasts;
-        the batch applies no early stop, so every row runs every epoch.
+        ``solve(Params(angles_deg[b], ...))`` bit for bit while that run lasts
+        (with ``reach=reach[b]`` for one point per arm); the batch applies no
+        early stop, so every row runs every epoch.
 
     Notes
     -----
@@ -72,9 +79,13 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     epochs = _whole("epochs", epochs, 0, MAX_EPOCHS)
     base = _finite("base", base)
     goal = base if target is None else _finite("target", target)
+    relative = _flag("relative", relative)
+    options = reach is not None or relative or min_angles_deg is not None or max_angles_deg is not None
+    task = _task(w.shape[0], L, base, goal, target, reach, relative) if options else None
+    lo, hi = _limit_radians(np.array(angles_deg, dtype=float, ndmin=2), min_angles_deg, max_angles_deg)
     errors = np.empty((w.shape[0], epochs + 1))
 
-    def run_block(rows: slice) -> None:
+    def run_post(rows: slice) -> None:
         # Fortran order makes each link's column one contiguous run: the per-link sum in
         # lateral_end and every elementwise step then stream through memory.
         wb = np.asfortranarray(w[rows])
@@ -84,10 +95,26 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
             eb[j] = error(y_end, goal)
             if j < epochs:
                 # in place: the same bits as wb + delta, without a new array every epoch
-                wb += delta_rule(wb, L, base, goal, eta, y_end, gradient(wb, L, y_end, goal)[2])
+                wb += delta_rule(wb, None, eta, gradient(wb, L, y_end, goal)[2])
         w[rows] = wb
         errors[rows] = eb.T
 
+    def run_options(rows: slice) -> None:
+        # The model's options: one arm's steps (Run._options), vectorised over the block's arms.
+        t = task if np.ndim(task.goal) == 0 else task._replace(goal=task.goal[rows], reach_x=task.reach_x[rows])
+        wb = np.asfortranarray(w[rows])
+        eb = np.empty((epochs + 1, wb.shape[0]))
+        for j in range(epochs + 1):
+            xy = t.end(wb)
+            eb[j] = t.error(*xy)
+            if j < epochs:
+                wb += delta_rule(wb, t, eta, t.gradient(wb, *xy).dE_dw)
+                if lo is not None:
+                    np.clip(wb, lo, hi, out=wb)
+        w[rows] = wb
+        errors[rows] = eb.T
+
+    run_block = run_post if task is None else run_options
     B = w.shape[0]
     workers = min(os.cpu_count() or 1, max(1, B // BATCH_MIN))   # a thread only for a worthwhile share
     # Equal blocks, a multiple of the workers in number: every thread finishes at the same time.
@@ -103,3 +130,46 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run_block, blocks))
     return BatchResult(np.degrees(w), errors)
+
+
+def _task(B: int, L, base: float, goal: float, target, reach, relative: bool) -> Task:
+    """The batch's :class:`~armsim.core.kinematics.Task`: one reach point, one per arm, or the lateral task."""
+    if reach is None:
+        return Task(L, base, goal, None, relative)
+    if target is not None:
+        raise ParamError("reach", "cannot be set together with target: target is the lateral task's height, "
+                                  "reach a point (X, Y); leave target unset to reach a point")
+    try:
+        r = np.array(reach, dtype=float)
+    except (TypeError, ValueError):
+        raise ParamError("reach", "must be one point (X, Y) or one per arm, numbers of shape (2,) or (B, 2)") from None
+    if r.shape not in ((2,), (B, 2)):
+        raise ParamError("reach", f"must be one point (X, Y) or one per arm, shape (2,) or ({B}, 2), "
+                                  f"got shape {r.shape}")
+    if not np.isfinite(r).all() or np.abs(r).max(initial=0) > MAX_MAGNITUDE:
+        raise ParamError("reach", f"must be finite numbers between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
+    if r.ndim == 1:
+        return Task(L, base, float(r[1]), float(r[0]), relative)
+    return Task(L, base, np.ascontiguousarray(r[:, 1]), np.ascontiguousarray(r[:, 0]), relative)
+
+
+def _limit_radians(start_deg: np.ndarray, min_angles_deg, max_angles_deg):
+    """The joint limits in radians ``(lo, hi)`` (or both None), checked by Params' rules for every arm's start."""
+    if min_angles_deg is None and max_angles_deg is None:
+        return None, None
+    n = start_deg.shape[1]
+    low = _limits("min_angles", min_angles_deg, n)
+    high = _limits("max_angles", max_angles_deg, n)
+    lo_deg = np.full(n, -np.inf) if low is None else np.array(low)
+    hi_deg = np.full(n, np.inf) if high is None else np.array(high)
+    for i in np.flatnonzero(lo_deg > hi_deg)[:1].tolist():
+        raise ParamError(f"min_angles[{i + 1}]", f"joint {i + 1}'s minimum {lo_deg[i]:g} degrees is above "
+                                                 f"its maximum {hi_deg[i]:g}")
+    outside = (start_deg < lo_deg) | (start_deg > hi_deg)
+    if outside.any():
+        b, i = (int(v) for v in np.argwhere(outside)[0])
+        side = f"below its minimum of {lo_deg[i]:g}" if start_deg[b, i] < lo_deg[i] else \
+            f"above its maximum of {hi_deg[i]:g}"
+        raise ParamError(f"angles[{i + 1}]", f"arm {b + 1}'s joint {i + 1} starts at {start_deg[b, i]:g} degrees, "
+                                             f"{side}")
+    return np.radians(lo_deg), np.radians(hi_deg)

@@ -1,34 +1,43 @@
 """The learners' update rules: one epoch as a numpy function, its :class:`Epoch` record, and a fast kernel.
 
-Every learner is a pure function ``(w, lengths, base, goal, eta, y_end, dE_dw)
--> delta``, the change to add to the angles ``w`` (:data:`LEARNER_STEPS`). The
-same functions build any epoch's full record (the chain-rule numbers of one
-update, :class:`Epoch`), run a batch of arms, and advance one arm with many
-links or the hot and cold learner.
+Every learner is a pure function ``(w, task, eta, dE_dw) -> delta``, the change
+the learner adds to its parameters ``w`` (:data:`LEARNER_STEPS`), ``task`` the
+:class:`~armsim.core.kinematics.Task` (what the arm is asked to do). The same
+functions build any epoch's full record (the chain-rule numbers of one update,
+:class:`Epoch`), run a batch of arms, and advance one arm with many links, the
+hot and cold learner or the model's options (the reach task, relative joints,
+joint limits).
+
+**Joint limits** (projected gradient descent): after every update each
+parameter is clipped into its range, ``p <- clip(p + delta, lo, hi)``. The
+learners keep no state, so clipping changes nothing inside them: each proposes
+its step from the clipped parameters (hot and cold probes ``p +- eta`` even
+beyond a limit), and the clip comes after.
 
 For one arm with few links numpy's per-call overhead dominates, so the
-gradient rule also comes as :func:`gradient_kernel`: the same arithmetic on
-plain Python floats, operation for operation, many epochs per call. Its
-results equal :func:`delta_rule` applied epoch by epoch bit for bit (math's
-sin and cos match numpy's here, and every sum and product is taken in the
-same order), which the tests check epoch by epoch.
+gradient rule for the post's task also comes as :func:`gradient_kernel`: the
+same arithmetic on plain Python floats, operation for operation, many epochs
+per call. Its results equal :func:`delta_rule` applied epoch by epoch bit for
+bit (math's sin and cos match numpy's here, and every sum and product is taken
+in the same order), which the tests check epoch by epoch.
 """
 from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import accumulate
 from math import cos, pi, sin
 from typing import Callable, NamedTuple
 
 import numpy as np
 
-from armsim.core.kinematics import error, gradient, lateral
+from armsim.core.kinematics import Task, error, forward, lateral
 from armsim.core.params import Params
 
 
 # --------------------------------------------------------------------------- one epoch, numpy
-def delta_rule(w, lengths, base, goal, eta, y_end, dE_dw):
-    """One gradient-descent epoch (the delta rule): the change ``-eta * dE/dw`` for every angle.
+def delta_rule(w, task, eta, dE_dw):
+    """One gradient-descent epoch (the delta rule): the change ``-eta * dE/dw`` for every parameter.
 
     Works on one arm ``(n,)`` or a batch ``(B, n)``; ``w + delta`` is bit for
     bit the post's ``w - eta*dE_dw``.
@@ -36,8 +45,8 @@ def delta_rule(w, lengths, base, goal, eta, y_end, dE_dw):
     return (-eta) * dE_dw          # == -(eta * dE_dw) bit for bit: IEEE products are sign-symmetric
 
 
-def hot_and_cold(w, lengths, base, goal, eta, y_end, dE_dw):
-    """One "hot and cold" epoch (seed 004): try each angle ``eta`` radians up and down.
+def hot_and_cold(w, task, eta, dE_dw):
+    """One "hot and cold" epoch (seed 004): try each parameter ``eta`` radians up and down.
 
     Every joint is probed with the others held; each moves toward whichever of
     its two probes gives the smaller error (not at all on a tie). It knows only
@@ -45,7 +54,7 @@ def hot_and_cold(w, lengths, base, goal, eta, y_end, dE_dw):
     """
     n = w.shape[-1]
     probes = w + eta * np.concatenate((np.eye(n), -np.eye(n)))          # (2n, n): up..., down...
-    e = error(lateral(probes, lengths, base)[:, -1], goal)
+    e = task.errors(probes)
     up, down = e[:n], e[n:]
     return np.where(down < up, -eta, np.where(up < down, eta, 0.0))
 
@@ -57,11 +66,33 @@ class Epoch(NamedTuple):
     """The arm after ``index`` updates, and the update that brought it there.
 
     An immutable record (a named tuple: cheap enough to make 100,000 a second).
-    ``angles`` (radians), ``y`` and ``error`` describe the pose after the update.
-    The chain-rule quantities ``dE_dY``, ``dY_dw``, ``dE_dw`` were evaluated at
-    ``before``, the pose the update started from, and ``delta`` is the change
-    applied. Epoch 0 is the start pose and has no update (those fields are None).
+    Epoch 0 is the start pose and has no update (every field from ``eta`` on is None).
     ``status`` and ``reason`` are set on the last record of a run only.
+
+    The pose after the update:
+
+    ``angles``      the learner's own parameters, radians: the absolute angles ``w``, or with
+                    relative joints each link's angle ``q`` to the previous link.
+    ``y``           the joints' lateral positions ``Y_1..Y_n`` (the post prints them).
+    ``error``       ``E`` of the pose: ``0.5 (T - Y_n)^2``, or for the reach task
+                    ``0.5 ((X - x_n)^2 + (Y - y_n)^2)``.
+
+    The update, evaluated at ``before`` (the parameters it started from):
+
+    ``eta``         the learning rate used.
+    ``dE_dY``       ``dE/dY_n = -(T - Y_n)``; for the reach task ``-(Y - y_n)``, the residual's
+                    y part (so ``Y_n`` is ``dE_dY + params.goal`` in both tasks, up to rounding).
+    ``dY_dw``       ``dY_n/dp_j``: ``L_j cos w_j``; with relative joints ``sum_{i>=j} L_i cos theta_i``.
+    ``dE_dw``       the gradient the learner used, ``dE/dp_j``: ``dE_dY * dY_dw`` for the post's task
+                    (bit for bit), ``dE_dX * dX_dw + dE_dY * dY_dw`` for the reach task, and with
+                    relative joints ``sum_{i>=j} dE_dtheta_i`` (equal to those up to rounding).
+    ``delta``       the learner's step; ``angles = before + delta``, clipped into the joint
+                    limits when there are limits (then ``angles`` may differ from it).
+    ``dE_dX``       ``dE/dx_n``: ``-(X - x_n)`` for the reach task (so ``x_n`` is ``dE_dX + X``, up to
+                    rounding); 0.0 for the lateral task, whose error ignores ``x_n``.
+    ``dX_dw``       ``dx_n/dp_j``: ``-L_j sin w_j``; with relative joints ``-sum_{i>=j} L_i sin theta_i``.
+    ``dE_dtheta``   the gradient for the absolute angles ``theta``; with absolute angles it is
+                    ``dE_dw`` itself.
     """
 
     index: int
@@ -74,6 +105,9 @@ class Epoch(NamedTuple):
     dY_dw: np.ndarray | None = None
     dE_dw: np.ndarray | None = None
     delta: np.ndarray | None = None
+    dE_dX: float | None = None
+    dX_dw: np.ndarray | None = None
+    dE_dtheta: np.ndarray | None = None
     status: str | None = None
     reason: str = ""
 
@@ -87,22 +121,92 @@ class Epoch(NamedTuple):
         return float(np.sqrt(np.sum(self.dE_dw ** 2))) if self.dE_dw is not None else math.nan
 
 
-# Epoch(...) runs a generated Python __new__ that re-binds all twelve fields; making the
+# Epoch(...) runs a generated Python __new__ that re-binds all fifteen fields; making the
 # tuple directly gives the same record for two thirds of the cost.
 _tuple_new = tuple.__new__
 _NO_UPDATE = tuple(Epoch._field_defaults.values())     # epoch 0 has no update: eta .. reason at their defaults
 
 
-def _update(step: Callable, lengths: np.ndarray | None, base: float, goal: float, w: np.ndarray, y_end,
-            eta: float, index: int) -> Epoch:
-    """The record of one epoch of the learner ``step`` from ``w`` (whose end point is ``y_end``)."""
-    dE_dY, dY_dw, dE_dw = gradient(w, lengths, y_end, goal)
-    delta = step(w, lengths, base, goal, eta, y_end, dE_dw)
+class Setup(NamedTuple):
+    """What one arm's updates depend on besides the pose, made once per run from its Params.
+
+    ``lengths`` as kinematics takes them (None for unit links); ``task`` the
+    :class:`~armsim.core.kinematics.Task`; ``lo``, ``hi`` the joint limits in radians
+    (``-inf``/``inf`` where a side is free) or both None without limits; ``post`` True
+    for the post's task and convention without limits (the fast paths' case).
+    """
+
+    lengths: np.ndarray | None
+    task: Task
+    lo: np.ndarray | None
+    hi: np.ndarray | None
+    post: bool
+
+
+def setup(params: Params) -> Setup:
+    """The :class:`Setup` of ``params``."""
+    lengths, reach = _lengths(params), params.reach
+    task = Task(lengths, params.base, params.goal, None if reach is None else reach[0], params.relative)
+    lo, hi = limits(params)
+    return Setup(lengths, task, lo, hi, params.is_post)
+
+
+def limits(params: Params) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The joint limits in radians, ``(lo, hi)``, a free side as -inf or inf; ``(None, None)`` without limits."""
+    if params.min_angles_deg is None and params.max_angles_deg is None:
+        return None, None
+    n = params.n_links
+    lo = np.full(n, -np.inf) if params.min_angles_deg is None else np.radians(params.min_angles_deg)
+    hi = np.full(n, np.inf) if params.max_angles_deg is None else np.radians(params.max_angles_deg)
+    return lo, hi
+
+
+def _update(step: Callable, task: Task, w: np.ndarray, y_end, eta: float, index: int) -> Epoch:
+    """The record of one epoch of the learner ``step`` on the post's task from ``w`` (end point ``y_end``)."""
+    return _post_update(step, task, w, y_end, None, eta, index)[0]
+
+
+def _post_update(step: Callable, task: Task, w: np.ndarray, y_end: float, rise, eta: float, index: int):
+    """:func:`_update`, and what the next record needs of the new pose: ``(record, Y_n, L_i sin w_i)``.
+
+    ``rise`` is ``L_i sin w_i`` of ``w`` when the caller has it (the record before made it),
+    else None. The post's arithmetic of :func:`~armsim.core.kinematics.gradient`,
+    :func:`~armsim.core.kinematics.lateral` and :func:`~armsim.core.kinematics.error`, inlined:
+    the window's stream makes one record per epoch, and the calls cost a tenth of it.
+    """
+    lengths, goal = task.lengths, task.goal
+    dE_dY = -(goal - y_end)
+    dY_dw = np.cos(w) if lengths is None else lengths * np.cos(w)
+    dE_dw = dE_dY * dY_dw
+    delta = (-eta) * dE_dw if step is delta_rule else step(w, task, eta, dE_dw)     # delta_rule inlined
     new = w + delta
-    y = lateral(new, lengths, base)
+    if rise is None:
+        rise = np.sin(w) if lengths is None else lengths * np.sin(w)
+    new_rise = np.sin(new) if lengths is None else lengths * np.sin(new)
+    ys = new_rise.tolist()                     # kinematics.chain from the base, left to right
+    ys[0] = task.base + ys[0]
+    y = np.fromiter(accumulate(ys), float, len(ys))
+    y_new = y.item(-1)
+    gap = goal - y_new
     # Arrays in a record are fresh and never written again; marking each read-only
     # would cost a fifth of an epoch, so records are immutable by convention below the tuple.
-    return _tuple_new(Epoch, (index, new, y, error(y.item(-1), goal), eta, w, dE_dY, dY_dw, dE_dw, delta, None, ""))
+    return _tuple_new(Epoch, (index, new, y, 0.5 * (gap * gap), eta, w, dE_dY, dY_dw, dE_dw, delta,
+                              0.0, -rise, dE_dw, None, "")), y_new, new_rise
+
+
+def update(step: Callable, s: Setup, w: np.ndarray, ends, eta: float, index: int) -> Epoch:
+    """The record of one epoch of the learner ``step`` from ``w`` (whose end point is ``ends``), any options."""
+    if s.post:
+        return _update(step, s.task, w, ends[1], eta, index)
+    g = s.task.gradient(w, *ends)
+    delta = step(w, s.task, eta, g.dE_dw)
+    new = w + delta
+    if s.lo is not None:
+        new = np.clip(new, s.lo, s.hi)
+    x, y = forward(new, s.lengths, s.task.base, s.task.relative)
+    e = s.task.error(None if s.task.reach_x is None else x.item(-1), y.item(-1))
+    return _tuple_new(Epoch, (index, new, y, e, eta, w, g.dE_dY, g.dY_dw, g.dE_dw, delta,
+                              g.dE_dX, g.dX_dw, g.dE_dtheta, None, ""))
 
 
 def _lengths(params: Params) -> np.ndarray | None:
@@ -113,13 +217,18 @@ def _lengths(params: Params) -> np.ndarray | None:
 
 def start_epoch(params: Params) -> Epoch:
     """Epoch 0: the start pose, with no update."""
-    return _start(params, _lengths(params))
+    return _start(params, _lengths(params), None if params.is_post else setup(params))
 
 
-def _start(params: Params, lengths: np.ndarray | None) -> Epoch:
+def _start(params: Params, lengths: np.ndarray | None, s: Setup | None) -> Epoch:
+    """Epoch 0 of ``params``: ``s`` is its Setup, or None for the post's task (which needs none)."""
     w = np.radians(params.angles_deg)          # the tuple of floats converts to float64 inside: one call less
-    y = lateral(w, lengths, params.base)
-    return _tuple_new(Epoch, (0, w, y, error(y.item(-1), params.goal)) + _NO_UPDATE)
+    if s is None or s.post:
+        y = lateral(w, lengths, params.base)
+        return _tuple_new(Epoch, (0, w, y, error(y.item(-1), params.goal)) + _NO_UPDATE)
+    x, y = forward(w, lengths, params.base, params.relative)
+    e = s.task.error(None if s.task.reach_x is None else x.item(-1), y.item(-1))
+    return _tuple_new(Epoch, (0, w, y, e) + _NO_UPDATE)
 
 
 def _with_status(rec: Epoch, status: str, reason: str) -> Epoch:

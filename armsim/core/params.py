@@ -80,6 +80,13 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
     return number
 
 
+def _flag(name: str, value: Any) -> bool:
+    # numpy's bool too (a flag read from an array), known by its type: this module needs no numpy
+    if isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool")):
+        return bool(value)
+    raise ParamError(name, f"must be true or false, got {shown(value)}")
+
+
 def _vector(name: str, values: Any, *, positive: bool = False) -> tuple[float, ...]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise ParamError(name, f"must be a list of numbers, got {shown(values)}")
@@ -91,6 +98,24 @@ def _vector(name: str, values: Any, *, positive: bool = False) -> tuple[float, .
     return tuple(_finite(f"{name}[{i + 1}]", v, positive=positive) for i, v in enumerate(items))
 
 
+def _point(name: str, value: Any) -> tuple[float, float]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or hasattr(value, "keys"):
+        raise ParamError(name, f"must be a point: two numbers (X, Y), got {shown(value)}")
+    items = list(value)
+    if len(items) != 2:
+        raise ParamError(name, f"must be a point: two numbers (X, Y), got {len(items)} values")
+    return _finite(f"{name}[1]", items[0]), _finite(f"{name}[2]", items[1])
+
+
+def _limits(name: str, values: Any, n: int) -> tuple[float, ...] | None:
+    if values is None:
+        return None
+    limits = _vector(name, values)
+    if len(limits) != n:
+        raise ParamError(name, f"needs one limit per link: {n} links but {len(limits)} limits")
+    return limits
+
+
 @dataclass(frozen=True)
 class Params:
     """Everything one run of the solver depends on.
@@ -98,13 +123,16 @@ class Params:
     Parameters
     ----------
     angles_deg : tuple of float
-        Start angle of each link in degrees, from absolute horizontal.
+        Start angle of each link in degrees: from absolute horizontal, or with
+        ``relative`` each link's angle to the previous link (the first one's to
+        horizontal). These are the learner's own parameters.
     lengths : tuple of float, optional
         Length of each link (all 1 by default, as in the post).
     base : float
-        Lateral position ``Y0`` of the base.
+        Lateral position ``Y0`` of the base; the base sits at ``(0, Y0)``.
     target : float or None
-        Where the end point should go; ``None`` means the base (the post's goal).
+        The lateral task's aim: the height ``T`` the end point should go to;
+        ``None`` means the base (the post's goal).
     eta : float
         Learning rate of the delta rule.
     epochs : int
@@ -113,6 +141,29 @@ class Params:
         Stop early once the error is below this (0: run every epoch).
     learner : str
         ``"gradient"`` (the post's delta rule) or ``"hotcold"`` (seed 004).
+    reach : tuple (X, Y) of float or None
+        The reach task: the end point should go to the point ``(X, Y)``
+        (``E = 0.5 ((X - x_n)^2 + (Y - y_n)^2)``). ``None`` (default): the post's
+        lateral task. A reach point together with a ``target`` is refused:
+        ``target`` is the lateral task's height, so with ``reach`` leave it unset.
+    relative : bool
+        The robot convention: each parameter is a link's angle to the previous
+        link, ``theta_i = q_1 + ... + q_i`` (default False: absolute angles, the post's).
+    min_angles_deg, max_angles_deg : tuple of float or None
+        Joint limits in degrees, one per link, on the learner's own parameters
+        (relative angles when ``relative``); after every update each is clipped
+        into ``[min, max]``. ``None`` (default): that side is free. Each start
+        angle must lie within its limits.
+
+    Raises
+    ------
+    ParamError
+        Naming the field as the front ends show it: ``angles[i]``, ``lengths[i]``, ...;
+        for the options ``reach`` (not two numbers, or set with ``target``), ``reach[1]``
+        / ``reach[2]`` (X or Y not a finite number), ``relative`` (not true or false),
+        ``min_angles`` / ``max_angles`` (not one per link), ``min_angles[i]`` /
+        ``max_angles[i]`` (not finite, or a minimum above its maximum) and ``angles[i]``
+        for a start outside its joint's limits.
     """
 
     angles_deg: tuple[float, ...] = POST_ANGLES_DEG
@@ -123,19 +174,40 @@ class Params:
     epochs: int = POST_EPOCHS
     tol: float = 0.0
     learner: str = "gradient"
+    reach: tuple[float, float] | None = None
+    relative: bool = False
+    min_angles_deg: tuple[float, ...] | None = None
+    max_angles_deg: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         angles = _vector("angles", self.angles_deg)
-        lengths = (1.0,) * len(angles) if self.lengths is None else _vector("lengths", self.lengths, positive=True)
-        if len(lengths) != len(angles):
-            raise ParamError("lengths", f"needs one length per angle: {len(angles)} angles but {len(lengths)} lengths")
+        n = len(angles)
+        lengths = (1.0,) * n if self.lengths is None else _vector("lengths", self.lengths, positive=True)
+        if len(lengths) != n:
+            raise ParamError("lengths", f"needs one length per angle: {n} angles but {len(lengths)} lengths")
         epochs = _whole("epochs", self.epochs, 0, MAX_EPOCHS)
-        if epochs * len(angles) > MAX_HISTORY:
+        if epochs * n > MAX_HISTORY:
             raise ParamError("epochs", f"epochs x links must be at most {MAX_HISTORY:,} "
-                                       f"(the history is kept in memory), got {epochs * len(angles):,}")
+                                       f"(the history is kept in memory), got {epochs * n:,}")
         if self.learner not in LEARNERS:
             raise ParamError("learner", f"must be one of {', '.join(LEARNERS)}, got {shown(self.learner)}")
         target = None if self.target is None else _finite("target", self.target)
+        reach = None if self.reach is None else _point("reach", self.reach)
+        if reach is not None and target is not None:
+            raise ParamError("reach", "cannot be set together with target: target is the lateral task's height, "
+                                      "reach a point (X, Y); leave target unset to reach a point")
+        relative = self.relative if self.relative is False else _flag("relative", self.relative)
+        low = None if self.min_angles_deg is None else _limits("min_angles", self.min_angles_deg, n)
+        high = None if self.max_angles_deg is None else _limits("max_angles", self.max_angles_deg, n)
+        for i in range(n if low is not None or high is not None else 0):
+            lo = -math.inf if low is None else low[i]
+            hi = math.inf if high is None else high[i]
+            if lo > hi:
+                raise ParamError(f"min_angles[{i + 1}]", f"joint {i + 1}'s minimum {lo:g} degrees is above "
+                                                         f"its maximum {hi:g}")
+            if not lo <= angles[i] <= hi:
+                side = f"below its minimum of {lo:g}" if angles[i] < lo else f"above its maximum of {hi:g}"
+                raise ParamError(f"angles[{i + 1}]", f"joint {i + 1} starts at {angles[i]:g} degrees, {side}")
         object.__setattr__(self, "angles_deg", angles)
         object.__setattr__(self, "lengths", lengths)
         object.__setattr__(self, "base", _finite("base", self.base))
@@ -143,36 +215,82 @@ class Params:
         object.__setattr__(self, "eta", _finite("eta", self.eta, positive=True))
         object.__setattr__(self, "epochs", epochs)
         object.__setattr__(self, "tol", _finite("tol", self.tol, low=0.0))
+        for name, value in (("reach", reach), ("relative", relative), ("min_angles_deg", low),
+                            ("max_angles_deg", high)):
+            if value is not getattr(self, name):           # the post's setups (all unset) skip the writes
+                object.__setattr__(self, name, value)
 
     @property
     def n_links(self) -> int:
         return len(self.angles_deg)
 
     @property
+    def task(self) -> str:
+        """``"lateral"`` (the post's: a height to reach) or ``"reach"`` (a point)."""
+        return "lateral" if self.reach is None else "reach"
+
+    @property
     def goal(self) -> float:
-        """The target actually aimed at: ``target``, or the base when unset."""
+        """The height actually aimed at: ``target``, or the base when unset; for the reach task the point's Y."""
+        if self.reach is not None:
+            return self.reach[1]
         return self.base if self.target is None else self.target
 
     @property
-    def reach(self) -> float:
+    def is_post(self) -> bool:
+        """The post's task and convention without limits: no reach point, absolute angles, no joint limits."""
+        return (self.reach is None and self.relative is False and self.min_angles_deg is None
+                and self.max_angles_deg is None)
+
+    @property
+    def limited(self) -> bool:
+        """True when any joint has a limit."""
+        return self.min_angles_deg is not None or self.max_angles_deg is not None
+
+    @property
+    def span(self) -> float:
         """Sum of the link lengths: the farthest the end point can get from the base."""
         return math.fsum(self.lengths)
 
     @property
+    def inner_radius(self) -> float:
+        """The nearest the end point can get to the base: ``max(0, 2 max L - sum L)``."""
+        return max(0.0, 2 * max(self.lengths) - self.span)
+
+    @property
+    def distance(self) -> float:
+        """How far the aim is from the base: ``|goal - Y0|`` (lateral) or ``|(X, Y) - (0, Y0)|`` (reach)."""
+        if self.reach is None:
+            return abs(self.goal - self.base)
+        return math.hypot(self.reach[0], self.reach[1] - self.base)
+
+    @property
     def reachable(self) -> bool:
-        return abs(self.goal - self.base) <= self.reach
+        """Whether some pose puts the end point on the aim (joint limits aside)."""
+        if self.reach is None:
+            return abs(self.goal - self.base) <= self.span
+        return self.inner_radius <= self.distance <= self.span
 
     def with_(self, **changes: Any) -> "Params":
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)
 
     def to_dict(self) -> dict:
-        """Plain JSON/TOML-friendly form; ``from_dict(to_dict())`` round-trips exactly."""
+        """Plain JSON/TOML-friendly form; ``from_dict(to_dict())`` round-trips exactly.
+
+        A field at its "unset" default (``target``, ``reach``, the limits None; ``relative``
+        False) is left out: TOML has no null, and the post's setups keep their old form.
+        """
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["angles_deg"] = list(self.angles_deg)
         out["lengths"] = list(self.lengths)
-        if self.target is None:
-            del out["target"]
+        for name in ("target", "reach", "min_angles_deg", "max_angles_deg"):
+            if out[name] is None:
+                del out[name]
+            elif name != "target":
+                out[name] = list(out[name])
+        if not self.relative:
+            del out["relative"]
         return out
 
     @classmethod

@@ -14,9 +14,18 @@ When a run ends (its ``status``)
 ``converged``   the error fell below ``tol``.
 ``max_epochs``  every requested epoch ran.
 ``diverged``    see :data:`DIVERGENCE_RULE`.
-``unreachable`` the target is farther from the base than the arm reaches; the
-                arm is stretched toward it until the error is within a relative
-                1e-9 of the least it can be, or the epochs run out.
+``unreachable`` the target lies where no pose can put the end point: for the
+                lateral task farther from the base than the arm reaches, for the
+                reach task farther than the arm reaches (``span``, the sum of the
+                lengths) or nearer than its inner radius (``max(0, 2 max L -
+                sum L)``). The arm is moved toward it until the error is within a
+                relative 1e-9 of the least it can be, or the epochs run out.
+                With joint limits also: the error stopped falling (it changed by
+                at most a relative :data:`STALL` in an epoch) while the update
+                pushed a joint past its limit (by more than :data:`HOLD` radians);
+                the reason names the joint ("joint 2 is held at its limit of 90
+                degrees"). That is as close as the arm gets within its limits
+                from where it went, a statement about this run, not every pose.
 ``stopped``     the consumer stopped early (the window's Stop/Reset); set by it.
 """
 from __future__ import annotations
@@ -29,19 +38,23 @@ from typing import Callable, Iterator
 import numpy as np
 
 from armsim.core.batch import BatchResult, solve_batch  # noqa: F401  (public here too)
-from armsim.core.kinematics import error, forward, gradient, lateral, lateral_end
+from armsim.core.kinematics import Task, error, forward, gradient, lateral_end
 from armsim.core.learners import (  # noqa: F401
     KERNEL_MAX_LINKS,
     LEARNER_STEPS,
     Epoch,
+    Setup,
     _lengths,
+    _post_update,
     _start,
     _update,
     _with_status,
     delta_rule,
     gradient_kernel,
     hot_and_cold,
+    setup,
     start_epoch,
+    update,
 )
 from armsim.core.params import ParamError, Params, _finite
 
@@ -55,6 +68,11 @@ STATUS_WORDS = {"converged": "reached the tolerance", "max_epochs": "done", "div
                 "unreachable": "target out of reach", "stopped": "stopped"}
 CHUNK = 2048        # most epochs the kernel runs between two writes into the arrays (bounds its lists)
 ITER_AHEAD = 32     # epochs iter_epochs computes ahead of the record it yields, at a fixed eta
+#: With joint limits, an epoch that changes the error by at most this relative amount has "stopped falling".
+STALL = 1e-12
+#: Radians an update must push a joint past its limit for the joint to count as held there: less is
+#: rounding (an arm that has reached its target still leans on a limit by ~1e-16).
+HOLD = 1e-12
 
 
 # --------------------------------------------------------------------------- records rebuilt
@@ -65,18 +83,30 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 def _rebuild(params: Params, angles: np.ndarray, etas: np.ndarray, j: int) -> Epoch:
     """The record of epoch ``j`` recomputed from stored angles and etas (j already checked)."""
-    lengths = _lengths(params)
+    s = setup(params)
     if j == 0:
-        return _start(params, lengths)
+        return _start(params, s.lengths, s)
     w = angles[j - 1]
-    return _update(LEARNER_STEPS[params.learner], lengths, params.base, params.goal, w,
-                   lateral(w, lengths, params.base).item(-1), etas[j - 1], j)
+    return update(LEARNER_STEPS[params.learner], s, w, s.task.end(w), etas[j - 1], j)
 
 
 def least_error(params: Params) -> float:
-    """The smallest error the arm can reach: 0, or for an unreachable target the fully stretched arm's."""
-    gap = abs(params.goal - params.base) - params.reach
+    """The smallest error the arm can reach (joint limits aside): 0 within reach, else the nearest pose's.
+
+    Lateral task: the fully stretched arm's. Reach task: stretched toward a point beyond
+    ``span``, or for a point inside the inner radius the longest link toward it and the
+    others folded back.
+    """
+    gap = _gap(params)
     return 0.5 * gap * gap if gap > 0 else 0.0
+
+
+def _gap(params: Params) -> float:
+    """How far the target lies outside the arm's reach (joint limits aside): > 0 exactly when it is unreachable."""
+    if params.reach is None:
+        return abs(params.goal - params.base) - params.span
+    d = params.distance
+    return max(d - params.span, params.inner_radius - d)
 
 
 # --------------------------------------------------------------------------- results
@@ -106,7 +136,7 @@ class Result:
 
     def positions(self, j: int = -1) -> tuple[np.ndarray, np.ndarray]:
         """Joint positions ``(x, y)`` of joints 1..n after ``j`` updates."""
-        return forward(self.angles[j], _lengths(self.params), self.params.base)
+        return forward(self.angles[j], _lengths(self.params), self.params.base, self.params.relative)
 
     def epoch(self, j: int) -> Epoch:
         """The record of epoch ``j`` (0 = start), recomputed from the stored angles."""
@@ -177,20 +207,23 @@ class Run:
         self.params = params
         n, epochs = params.n_links, params.epochs
         self._lengths = _lengths(params)
+        self._setup = None if params.is_post else setup(params)     # the options' Setup; the post's needs none
         self._angles = np.empty((epochs + 1, n))       # untouched rows cost no memory until written
         self._flat = self._angles.reshape(-1)
         self._errors = np.empty(epochs + 1)
         self._etas = np.empty(epochs)
-        rec = _start(params, self._lengths)
+        rec = _start(params, self._lengths, self._setup)
         self._angles[0] = rec.angles
         self._errors[0] = self._e = self._start_error = rec.error
         self._y = rec.y.item(-1)
+        self._xy = None if self._setup is None else self._setup.task.end(rec.angles)   # for the model's options
         self._rises, self.count = 0, 1
         self.status, self.reason = None, ""
-        self._floor, self._unreachable = least_error(params), not params.reachable
+        gap = _gap(params)          # one computation for both: gap > 0 is "not params.reachable"
+        self._floor, self._unreachable = (0.5 * gap * gap if gap > 0 else 0.0), gap > 0
         self._step = LEARNER_STEPS[params.learner]
         self._kernel = None
-        if self._step is delta_rule and n <= KERNEL_MAX_LINKS:
+        if self._step is delta_rule and n <= KERNEL_MAX_LINKS and self._setup is None:
             self._kernel = gradient_kernel(n, self._lengths is None)
             # For a reachable target no error is within a negative gap of the floor 0: that test never fires.
             gap = 1e-9 * self._floor if self._unreachable else -1.0
@@ -240,7 +273,8 @@ class Run:
         first, epochs = self.count, self.params.epochs
         while self.status is None and count > 0:
             k = min(count, epochs + 1 - self.count, CHUNK)
-            count -= self._python(k, eta) if self._kernel else self._numpy(k, eta)
+            count -= (self._python(k, eta) if self._kernel else
+                      self._numpy(k, eta) if self._setup is None else self._options(k, eta))
             if self.status is None and self.count > epochs:
                 # The kernel let every rule but the epoch count pass (or never tested them).
                 self._ends(None, self._e, self._rises, epochs)
@@ -262,12 +296,13 @@ class Run:
         return b - a
 
     def _numpy(self, k: int, eta: float) -> int:
-        """Epochs one at a time in numpy: the hot and cold learner, or more links than the kernel takes."""
+        """Epochs one at a time in numpy, the post's task: hot and cold, or more links than the kernel takes."""
         step, lengths, base, goal = self._step, self._lengths, self.params.base, self.params.goal
+        task = Task(lengths, base, goal)               # for hot and cold's probes
         w, y, e, rises, j = self._w, self._y, self._e, self._rises, self.count
         grad = step is delta_rule                  # hot and cold needs no gradient
         for j in range(self.count, self.count + k):
-            delta = step(w, lengths, base, goal, eta, y, gradient(w, lengths, y, goal)[2] if grad else None)
+            delta = step(w, task, eta, gradient(w, lengths, y, goal)[2] if grad else None)
             w = w + delta
             y = lateral_end(w, lengths, base).item()
             f = error(y, goal)
@@ -279,10 +314,45 @@ class Run:
         applied, self.count = j + 1 - self.count, j + 1
         return applied
 
-    def _ends(self, deltas, err: float, rises: int, done: int | None = None) -> bool:
+    def _options(self, k: int, eta: float) -> int:
+        """Epochs one at a time in numpy with the model's options: the reach task, relative joints, limits.
+
+        The same steps as :func:`~armsim.core.learners.update` makes a record of: the
+        learner's step from the parameters, then the clip into the limits.
+        """
+        step, task, lo, hi = self._step, self._setup.task, self._setup.lo, self._setup.hi
+        w, xy, e, rises, j = self._w, self._xy, self._e, self._rises, self.count
+        grad = step is delta_rule                  # hot and cold needs no gradient
+        for j in range(self.count, self.count + k):
+            delta = step(w, task, eta, task.gradient(w, *xy).dE_dw if grad else None)
+            w = moved = w + delta
+            if lo is not None:
+                w = np.clip(moved, lo, hi)
+            xy = task.end(w)
+            f = task.error(*xy)
+            # A joint held at a limit only matters once the error stops falling (see STALL).
+            held = self._held(moved) if lo is not None and f > 0 and abs(e - f) <= STALL * e else ()
+            rises, e = (rises + 1 if f > e else 0), f
+            self._angles[j], self._errors[j], self._etas[j - 1] = w, e, eta
+            if self._ends(delta.tolist(), e, rises, j, held):
+                break
+        self._w, self._xy, self._e, self._rises = w, xy, e, rises
+        applied, self.count = j + 1 - self.count, j + 1
+        return applied
+
+    def _held(self, moved: np.ndarray) -> list[tuple[int, float]]:
+        """Joints the update pushed past a limit by more than :data:`HOLD`: (joint from 1, limit in degrees)."""
+        s, p = self._setup, self.params
+        held = []
+        for i in np.flatnonzero((s.lo - moved > HOLD) | (moved - s.hi > HOLD)).tolist():
+            held.append((i + 1, p.min_angles_deg[i] if moved[i] < s.lo[i] else p.max_angles_deg[i]))
+        return held
+
+    def _ends(self, deltas, err: float, rises: int, done: int | None = None, held=()) -> bool:
         """The stopping rules, applied to the epoch just stored: True (and status set) if the run ends.
 
-        ``deltas`` None skips the turn rule, ``done`` None the epoch count (the kernel asks so).
+        ``deltas`` None skips the turn rule, ``done`` None the epoch count (the kernel asks so);
+        ``held`` lists the joints held at a limit when the error stopped falling (see :data:`STALL`).
         """
         p = self.params
         if deltas is not None:
@@ -296,15 +366,16 @@ class Run:
             return self._end("unreachable")
         if err < p.tol:
             return self._end("converged", f"the error fell below tol = {p.tol:g}")
+        if held:
+            return self._end("unreachable", "the error stopped falling: " + _held_words(held))
         if done is not None and done >= p.epochs:
             return self._end("unreachable") if self._unreachable else \
                 self._end("max_epochs", f"all {p.epochs} epochs ran")
         return False
 
     def _end(self, status: str, reason: str = "") -> bool:
-        if status == "unreachable":      # worded here: formatting it on every epoch tested would cost time
-            p = self.params
-            reason = f"the target is {abs(p.goal - p.base):g} from the base but the arm reaches only {p.reach:g}"
+        if status == "unreachable" and not reason:      # worded here: formatting it on every epoch tested costs time
+            reason = _out_of_reach(self.params)
         self.status, self.reason = status, reason
         return True
 
@@ -328,6 +399,32 @@ class Run:
         return self.result()
 
 
+def _options_update(step: Callable, s: Setup, w: np.ndarray, y_end, rise, eta: float, index: int):
+    """:func:`~armsim.core.learners.update` in :func:`~armsim.core.learners._post_update`'s form, for iter_epochs."""
+    return update(step, s, w, s.task.end(w), eta, index), None, None
+
+
+def _out_of_reach(p: Params) -> str:
+    """Why the target is out of reach, in words."""
+    if p.reach is None:
+        return f"the target is {abs(p.goal - p.base):g} from the base but the arm reaches only {p.span:g}"
+    where = f"the point ({p.reach[0]:g}, {p.reach[1]:g}) is {p.distance:g} from the base"
+    if p.distance > p.span:
+        return f"{where} but the arm reaches only {p.span:g}"
+    return (f"{where} but the arm cannot come nearer than {p.inner_radius:g} "
+            f"(its longest link is longer than all the others together)")
+
+
+def _held_words(held: list[tuple[int, float]]) -> str:
+    """``joint 2 is held at its limit of 90 degrees`` (or several joints)."""
+    if len(held) == 1:
+        (joint, limit), = held
+        return f"joint {joint} is held at its limit of {limit:g} degrees"
+    joints = ", ".join(str(j) for j, _ in held[:-1]) + f" and {held[-1][0]}"
+    limits = ", ".join(f"{v:g}" for _, v in held[:-1]) + f" and {held[-1][1]:g}"
+    return f"joints {joints} are held at their limits of {limits} degrees"
+
+
 def iter_epochs(params: Params, eta: float | Callable[[int], float] | None = None) -> Iterator[Epoch]:
     """Run the params' learner, yielding epoch 0 (the start) and then one record per update.
 
@@ -346,11 +443,16 @@ def iter_epochs(params: Params, eta: float | Callable[[int], float] | None = Non
     """
     fixed_eta = None if callable(eta) else _finite("eta", params.eta if eta is None else eta, positive=True)
     run = Run(params)
-    step, lengths, base, goal = run._step, run._lengths, params.base, params.goal
-    rec, step_eta = _start(params, lengths), fixed_eta
-    while rec.index < run.count - 1 or run.status is None:
+    step, s = run._step, run._setup
+    rec, step_eta = _start(params, run._lengths, s), fixed_eta
+    if s is None:           # the post's task: records on its own arithmetic
+        make, model = _post_update, Task(run._lengths, params.base, params.goal)
+    else:
+        make, model = _options_update, s
+    j, w, y_end, rise = 0, rec.angles, rec.y.item(-1), None      # the pose the next record starts from
+    while j < run.count - 1 or run.status is None:
         yield rec
-        j = rec.index + 1
+        j += 1
         if j == run.count:
             # A fixed eta lets the engine run ahead a few epochs per call (a fifth less time
             # per record, measured); a callable one must be read before every update.
@@ -358,7 +460,8 @@ def iter_epochs(params: Params, eta: float | Callable[[int], float] | None = Non
             run._advance(ITER_AHEAD if fixed_eta else 1, step_eta)
         # The record rebuilt from the one before (the engine keeps no records): the same
         # numbers as Run.epoch(j), without recomputing the previous pose's end point.
-        rec = _update(step, lengths, base, goal, rec.angles, rec.y.item(-1), step_eta, j)
+        rec, y_end, rise = make(step, model, w, y_end, rise, step_eta, j)
+        w = rec[1]
     yield _with_status(rec, run.status, run.reason)
 
 

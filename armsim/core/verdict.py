@@ -7,6 +7,15 @@ This module owns turning that number into a verdict a class can read, with a
 colour for the window. It is a local, first-order statement about one pose: a
 run can wander to poses where ``S`` differs (see :mod:`armsim.core.lessons`).
 
+The model's options generalise ``S``: near a pose one epoch multiplies the
+residual by about ``1 - eta * lambda`` along each eigenvector of ``J^T J``,
+``J = d(end point)/d(parameters)`` (1 x n for the lateral task, 2 x n for the
+reach task; relative joints change ``J`` by the chain rule, column ``j`` the
+sum of the absolute angles' columns ``i >= j``). The verdict then judges
+``lambda_max`` (:func:`stiffness_at`), the stiffest direction, and says
+``lambda`` where it says ``S``; for the post's task ``lambda_max = S`` and the
+verdict is the same float for float.
+
 Verdict boundaries (compared as ``eta`` against ``1/S`` and ``2/S``, the
 numbers the meter shows, so a verdict never contradicts its own sentence)
 -----------------------------------------------------------------------------
@@ -32,8 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from armsim.core.kinematics import curvature
-from armsim.core.params import ParamError
+from armsim.core.kinematics import Task, curvature, stiffness
+from armsim.core.params import ParamError, Params
 
 KINDS = ("slow", "good", "oscillating", "diverging")
 #: ``eta * S`` below this is "slow": the residual shrinks by less than 10% per epoch.
@@ -57,7 +66,8 @@ class Verdict:
     eta : float
         The learning rate judged.
     curvature : float
-        ``S = sum(L_i^2 cos^2 w_i)`` at the pose.
+        ``S = sum(L_i^2 cos^2 w_i)`` at the pose; with the model's options
+        ``lambda_max(J^T J)``.
     eta_ideal : float
         ``1/S``: to first order it lands on the target in one epoch (inf when S == 0).
     eta_crit : float
@@ -105,7 +115,40 @@ def _pct(fraction: float) -> str:
     return f"{v:.0f}%" if v >= 9.95 else f"{v:.2g}%"
 
 
-def eta_verdict(eta: float, angles_rad, lengths=None) -> Verdict:
+def stiffness_at(angles_rad, lengths=None, *, reach: bool = False, relative: bool = False) -> float:
+    """``lambda_max(J^T J)`` at a pose, ``J = d(end point)/d(parameters)``; ``2 /`` it is ``eta_crit``.
+
+    Parameters
+    ----------
+    angles_rad : array_like, shape (n,)
+        The learner's parameters, radians (relative angles when ``relative``).
+    lengths : array_like, shape (n,), optional
+        Link lengths; ``None`` means unit links.
+    reach : bool
+        The reach task (J is 2 x n: ``x_n`` and ``y_n``), not the lateral one (1 x n: ``y_n``).
+    relative : bool
+        Relative joint angles.
+
+    Returns
+    -------
+    float
+        For the post's task exactly ``S = sum(L_i^2 cos^2 w_i)`` (:func:`~armsim.core.kinematics.curvature`).
+    """
+    w = np.asarray(angles_rad, dtype=float)
+    L = None if lengths is None else np.asarray(lengths, dtype=float)
+    if not reach and not relative:
+        return float(curvature(w, L))
+    return float(stiffness(Task(L, 0.0, 0.0, 0.0 if reach else None, relative).jacobian(w)))
+
+
+def verdict_for(params: Params, eta: float | None = None, angles_rad=None) -> Verdict:
+    """:func:`eta_verdict` for a run's params: its task and convention, at its start pose (or ``angles_rad``)."""
+    w = np.radians(params.angles_deg) if angles_rad is None else angles_rad
+    return eta_verdict(params.eta if eta is None else eta, w, params.lengths,
+                       reach=params.reach is not None, relative=params.relative)
+
+
+def eta_verdict(eta: float, angles_rad, lengths=None, *, reach: bool = False, relative: bool = False) -> Verdict:
     """Judge the learning rate ``eta`` at the pose ``angles_rad``.
 
     Parameters
@@ -113,9 +156,11 @@ def eta_verdict(eta: float, angles_rad, lengths=None) -> Verdict:
     eta : float
         Learning rate, finite and > 0.
     angles_rad : array_like, shape (n,)
-        The pose, radians from absolute horizontal.
+        The pose, radians from absolute horizontal (relative angles when ``relative``).
     lengths : array_like, shape (n,), optional
         Link lengths; ``None`` means unit links.
+    reach, relative : bool
+        The model's options (see :func:`stiffness_at`); the post's task by default.
 
     Returns
     -------
@@ -133,15 +178,18 @@ def eta_verdict(eta: float, angles_rad, lengths=None) -> Verdict:
         raise ParamError("eta", f"must be a number, got {eta!r}") from None
     if not (math.isfinite(eta) and eta > 0):
         raise ParamError("eta", f"must be a finite number greater than 0, got {eta!r}")
-    w = np.asarray(angles_rad, dtype=float)
-    L = None if lengths is None else np.asarray(lengths, dtype=float)
-    s = float(curvature(w, L))
+    post = not reach and not relative
+    s = stiffness_at(angles_rad, lengths, reach=reach, relative=relative)
+    S = "S" if post else "\u03bb"          # the post's S, else lambda_max
     if not math.isfinite(s):
         raise ParamError("angles", "must be finite numbers")
     if s == 0.0:
-        # Every L_i cos w_i is 0: the gradient vanishes, so no eta can teach anything here.
+        # J is 0: the gradient vanishes, so no eta can teach anything here.
         words = ("S = 0: every link points straight up or down, so turning a joint does not move the "
-                 "end point sideways (to first order). The gradient is zero and nothing is learned, whatever eta is.")
+                 "end point sideways (to first order). The gradient is zero and nothing is learned, whatever eta is."
+                 if post else
+                 "\u03bb = 0: at this pose no joint moves the end point (to first order). The gradient is zero "
+                 "and nothing is learned, whatever eta is.")
         return Verdict(eta, 0.0, math.inf, math.inf, 1.0, 1.0, "slow", words)
     ideal, crit = 1.0 / s, 2.0 / s
     r = 1.0 - eta * s
@@ -157,19 +205,19 @@ def eta_verdict(eta: float, angles_rad, lengths=None) -> Verdict:
     p = _digits(eta, *shown)
     head, ideal_s, crit_s = f"eta = {eta:.{p}g}", f"{ideal:.{p}g}", f"{crit:.{p}g}"
     if kind == "diverging":
-        words = (f"{head} is above 2/S = {crit_s}: each step overshoots by more than the gap, so the gap "
+        words = (f"{head} is above 2/{S} = {crit_s}: each step overshoots by more than the gap, so the gap "
                  f"grows {abs(r):.{_digits(abs(r), 1.0)}g}x per epoch and the arm swings ever wider "
                  f"instead of learning.")
     elif kind == "oscillating":
-        words = (f"{head} is between 1/S = {ideal_s} and 2/S = {crit_s}: each step overshoots, so the end "
+        words = (f"{head} is between 1/{S} = {ideal_s} and 2/{S} = {crit_s}: each step overshoots, so the end "
                  f"point jumps to the other side of the target every epoch; the error still shrinks by "
                  f"{_pct(1.0 - ef)} per epoch.")
     elif kind == "slow":
-        words = (f"{head} is far below 1/S = {ideal_s}: each epoch closes only {_pct(1.0 - r)} of the gap "
-                 f"(the error shrinks by {_pct(1.0 - ef)}), so learning crawls. Any eta up to 1/S would "
+        words = (f"{head} is far below 1/{S} = {ideal_s}: each epoch closes only {_pct(1.0 - r)} of the gap "
+                 f"(the error shrinks by {_pct(1.0 - ef)}), so learning crawls. Any eta up to 1/{S} would "
                  f"still approach smoothly, and faster.")
     else:
-        words = (f"{head} is {'at' if eta == ideal else 'below'} 1/S = {ideal_s}: each epoch closes "
+        words = (f"{head} is {'at' if eta == ideal else 'below'} 1/{S} = {ideal_s}: each epoch closes "
                  f"{_pct(1.0 - r)} of the gap, so the error shrinks by {_pct(1.0 - ef)} per epoch and the "
                  f"end point approaches from one side.")
     return Verdict(eta, s, ideal, crit, r, ef, kind, words)

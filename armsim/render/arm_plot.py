@@ -229,14 +229,14 @@ class ArmView(LivePlot):
         """
         lo = np.array([x.min(), y.min()])
         hi = np.array([x.max(), y.max()])
-        pad = 0.12 * self.params.reach
+        pad = 0.12 * self.params.span
         if self._bounds is not None:
             old_lo, old_hi = self._bounds
             if (lo >= old_lo).all() and (hi <= old_hi).all():
                 return
             lo, hi = np.minimum(lo - pad, old_lo), np.maximum(hi + pad, old_hi)
         else:
-            r = self.params.reach
+            r = self.params.span
             centre = (lo + hi) / 2
             half = np.maximum((hi - lo) / 2 + pad, 0.35 * r)     # never a sliver
             lo, hi = centre - half, centre + half

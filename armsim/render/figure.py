@@ -92,7 +92,7 @@ def framing_points(result: Result) -> tuple[np.ndarray, np.ndarray]:
     if not steps.size or steps.max() <= MAX_STEP:
         return x, y
     if not steps.max() <= math.pi:
-        r = p.reach
+        r = p.span
         return np.append(x, [-r, r, 0.0, 0.0]), np.append(y, [p.base, p.base, p.base - r, p.base + r])
     big = np.flatnonzero(steps > MAX_STEP)
     # A step is at most pi here, so IN_BETWEEN equal parts are each under MAX_STEP.

@@ -23,8 +23,12 @@ EXPORTS = {   # label: (file filter, default name)
 }
 
 
-def export(window, label: str, path: str | None = None) -> bool:
-    """Export the last finished run in the format ``label`` names (asks for the path unless given)."""
+def export(window, label: str, path: str | None = None):
+    """Export the last finished run in the format ``label`` names (asks for the path unless given).
+
+    Returns whether the file was written, or, for a history large enough to be written in the
+    background, the running :class:`~armsim.gui.jobs.Job` (see :mod:`armsim.gui.history_export`).
+    """
     result = window.state.result
     if result is None:
         QMessageBox.information(window, "Nothing to export", "Run the arm first: exports show a finished run.")

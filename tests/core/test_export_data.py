@@ -1,5 +1,6 @@
 """History exports: CSV and strict JSON that carry the core's own numbers, written atomically."""
 import csv
+import io
 import json
 import math
 import os
@@ -13,7 +14,8 @@ from armsim.core.params import Params
 from armsim.core.run import History, Result, Run, iter_epochs, solve
 from armsim.io import history as export_data
 from armsim.io.atomic import atomic_open, atomic_write
-from armsim.io.history import history_header, history_rows, write_csv, write_json
+from armsim.io.float_text import Decimals
+from armsim.io.history import Cancelled, estimate_bytes, history_header, history_rows, write_csv, write_json
 
 RUNS = {
     "post": Params(),
@@ -157,6 +159,131 @@ def test_a_stopped_partial_run_exports_what_ran(tmp_path):
     assert (doc["status"], doc["reason"], doc["epochs_run"], len(doc["epochs"])) == \
         ("stopped", "stopped by the user", 7, 8)
     assert [e["eta"] for e in doc["epochs"]] == [None, 0.075, 0.075, 0.075, 0.1, 0.1, 0.1, 0.1]
+
+
+# --------------------------------------------------------------------------- the fast writers' bytes
+def reference_csv(result) -> bytes:
+    """What csv.writer makes of history_rows: the layout the fast writer must match byte for byte."""
+    header, rows = history_rows(result)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def reference_json(result) -> bytes:
+    """json.dumps of each epoch object, one a line, as the text-mode writer wrote them."""
+    head = {"format": "armsim-history", "version": 1, "params": result.params.to_dict(), "status": result.status,
+            "reason": result.reason, "epochs_run": result.epochs_run}
+    n = result.params.n_links
+    parts = [json.dumps(head, allow_nan=False)[:-1] + ', "epochs": [\n']
+    for j, row in enumerate(history_rows(result)[1]):
+        parts.append(("" if j == 0 else ",\n") + json.dumps(export_data._epoch_object(row, n), allow_nan=False))
+    parts.append("\n]}\n")
+    return "".join(parts).replace("\n", os.linesep).encode("utf-8")
+
+
+def every_kind_of_double(count: int, seed: int = 0) -> np.ndarray:
+    """Random bit patterns (every exponent, subnormals, inf, nan) and the awkward cases of float formatting."""
+    rng = np.random.default_rng(seed)
+    powers = 2.0 ** np.arange(-1074, 1024)
+    tens = 10.0 ** np.arange(-323, 309)
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+               1e15, 1e16, 1e-4, 1e-5, 0.1, 0.2, 0.3, 1 / 3, 9007199254740993.0, 123456789012345678.0, 22.0, 0.075]
+    values = np.concatenate([rng.integers(0, 2**64 - 1, count, dtype=np.uint64, endpoint=True).view(float),
+                             rng.standard_normal(count) * 10.0 ** rng.integers(-30, 30, count),
+                             np.round(rng.standard_normal(count) * 1e8) / 10.0 ** rng.integers(0, 6, count),
+                             np.arange(1, 3000, dtype=np.uint64).view(float),          # the smallest subnormals
+                             powers, np.nextafter(powers, 0), tens, np.nextafter(tens, 0), np.nextafter(tens, np.inf),
+                             np.arange(0, 5000.0), special])
+    return np.concatenate([values, -values])
+
+
+def test_numbers_are_written_as_repr_writes_them():
+    values = every_kind_of_double(20_000)
+    decimals = Decimals(len(values), "csv")
+    cells = decimals.cells(values, np.zeros(len(values), np.intp))
+    texts = [bytes(cell[cell != 0]).decode() for cell in cells]
+    assert texts == ["" if not math.isfinite(v) else repr(v) for v in values.tolist()]
+
+
+def test_the_epoch_column_is_written_as_integers():
+    epochs = np.array([0, 1, 9, 10, 99, 100, 101, 1000, 12300, 999_999, 1_000_000], float)
+    decimals = Decimals(len(epochs), "json")
+    cells = decimals.cells(epochs, np.zeros(len(epochs), np.intp), slice(None))
+    assert [bytes(cell[cell != 0]).decode() for cell in cells] == [str(int(e)) for e in epochs]
+
+
+def random_result(epochs: int, n_links: int, seed: int) -> Result:
+    """A result whose stored arrays hold every kind of double (the writers must take whatever they are given)."""
+    rng = np.random.default_rng(seed)
+    p = Params(angles_deg=(10.0,) * n_links, epochs=epochs)
+    angles = rng.standard_normal((epochs + 1, n_links)) * 10.0 ** rng.integers(-200, 20, (epochs + 1, n_links))
+    kinds = every_kind_of_double(epochs, seed)
+    return Result(p, "stopped", "test", angles, rng.choice(kinds, epochs + 1), rng.choice(kinds, epochs))
+
+
+@pytest.mark.parametrize("params", RUNS.values(), ids=RUNS.keys())
+def test_files_are_byte_for_byte_what_csv_and_json_modules_write(tmp_path, params):
+    result = solve(params)
+    write_csv(tmp_path / "h.csv", result)
+    write_json(tmp_path / "h.json", result)
+    assert (tmp_path / "h.csv").read_bytes() == reference_csv(result)
+    assert (tmp_path / "h.json").read_bytes() == reference_json(result)
+
+
+@pytest.mark.parametrize("epochs, n_links", [(5000, 3), (700, 1), (300, 40)])
+def test_files_of_any_numbers_match_csv_and_json_modules(tmp_path, monkeypatch, epochs, n_links):
+    monkeypatch.setattr(export_data, "BLOCK", 300)      # several blocks, and chunks within them
+    result = random_result(epochs, n_links, seed=epochs)
+    write_csv(tmp_path / "h.csv", result)
+    write_json(tmp_path / "h.json", result)
+    assert (tmp_path / "h.csv").read_bytes() == reference_csv(result)
+    assert (tmp_path / "h.json").read_bytes() == reference_json(result)
+
+
+# --------------------------------------------------------------------------- progress, cancel, size
+@pytest.mark.parametrize("writer", [write_csv, write_json], ids=["csv", "json"])
+def test_progress_counts_epochs_block_by_block(tmp_path, monkeypatch, writer):
+    monkeypatch.setattr(export_data, "BLOCK", 100)
+    result = solve(Params(epochs=1000))
+    seen = []
+    writer(tmp_path / "h.out", result, progress=lambda done, total: seen.append((done, total)))
+    assert {total for _, total in seen} == {1001}
+    dones = [done for done, _ in seen]
+    assert dones[0] == 0 and dones[-1] == 1001 and dones == sorted(dones) and len(dones) >= 11
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_json], ids=["csv", "json"])
+def test_cancel_writes_nothing_and_keeps_the_old_file(tmp_path, monkeypatch, writer):
+    monkeypatch.setattr(export_data, "BLOCK", 100)
+    path = tmp_path / "h.out"
+    path.write_text("old export")
+    seen = []
+    with pytest.raises(Cancelled, match=r"cancelled after 30\d of 1,001 epochs; nothing was written"):
+        writer(path, solve(Params(epochs=1000)), progress=lambda done, total: seen.append(done),
+               cancel=lambda: seen[-1] >= 300)
+    assert path.read_text() == "old export" and os.listdir(tmp_path) == ["h.out"]
+    with pytest.raises(Cancelled):
+        writer(tmp_path / "new.out", solve(Params()), cancel=lambda: True)
+    assert os.listdir(tmp_path) == ["h.out"]
+
+
+@pytest.mark.parametrize("style", ["csv", "json"])
+def test_estimated_size_is_exact_for_short_runs_and_close_for_long(tmp_path, style):
+    writer = write_csv if style == "csv" else write_json
+    for params in list(RUNS.values()) + [Params(epochs=30_000, eta=1e-3), Params(epochs=20_000, learner="hotcold")]:
+        result = solve(params)
+        writer(tmp_path / "h.out", result)
+        size = os.path.getsize(tmp_path / "h.out")
+        estimate = estimate_bytes(result, style)
+        if result.epochs_run < export_data.SAMPLE_CELLS // (4 + 4 * result.params.n_links):
+            assert estimate == size, params
+        else:
+            assert abs(estimate - size) < 0.01 * size, params
+    with pytest.raises(ValueError, match="'csv' or 'json'"):
+        estimate_bytes(result, "xml")
 
 
 # --------------------------------------------------------------------------- atomic writes

@@ -4,7 +4,8 @@
 
 and the small-screen ones, each a single shot named for its screen:
 
-    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb python scripts/screenshots.py assets small-1366x768.png
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \
+        python scripts/screenshots.py assets small-1366x768.png
     xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=2 \
         python scripts/screenshots.py assets small-scale2.png
 

@@ -1,4 +1,5 @@
-"""The arm canvas: base, dashed target line, red start pose, green current pose, fading trail.
+"""The arm canvas: base, the target (a dashed line, or a point to reach), red start pose, green current pose,
+fading trail, and each limited joint's range.
 
 Every plot item is created once and fed with ``setData``, never cleared and
 re-added per frame. The trail keeps the last TRAIL_LENGTH poses, drawn as a
@@ -20,15 +21,50 @@ from armsim.render.theme import LIGHT, Theme, style_axes
 
 TRAIL_LENGTH = 16
 TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one path (cheap to paint)
+RANGE_RADIUS = 0.4              # of a link's length: how far a joint's drawn range reaches along it
 LEGEND_COLUMNS = 3               # start pose, current pose, base: one row where the width allows
 LEGEND_MAX_SHARE = 0.2          # of the plot's height: a legend taller than this hides (the colours are the key)
 LEGEND_SPACING = 12              # pixels between a legend entry's parts and the next entry
 
 
 def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
-    """The polyline of a pose: the base then joints 1..n."""
-    x, y = forward(np.asarray(angles, dtype=float), np.asarray(params.lengths), params.base)
+    """The polyline of a pose (``angles`` the learner's parameters, in radians): the base then joints 1..n."""
+    x, y = forward(np.asarray(angles, dtype=float), np.asarray(params.lengths), params.base, params.relative)
     return np.concatenate(([0.0], x)), np.concatenate(([params.base], y))
+
+
+def limit_marks(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Each limited joint's range at the pose ``angles``, as one NaN-separated path.
+
+    Joint i turns link i about the joint before it (the base for the first); its range is
+    drawn there, at RANGE_RADIUS of the link's length: a spoke at each limit and, when both
+    are set, the arc between them, the directions the link may take. Relative limits are
+    measured from the previous link's direction at this pose, so they turn with the arm.
+    """
+    if not params.limited:
+        return np.empty(0), np.empty(0)
+    x, y = pose_points(angles, params)
+    angles = np.asarray(angles, dtype=float)
+    theta = np.cumsum(angles) if params.relative else angles
+    n = len(angles)
+    low = params.min_angles_deg or (None,) * n
+    high = params.max_angles_deg or (None,) * n
+    xs, ys = [], []
+    for i in range(n):
+        lo, hi = low[i], high[i]
+        if lo is None and hi is None:
+            continue
+        zero = theta[i - 1] if params.relative and i > 0 else 0.0    # where the joint's own 0 points
+        r = RANGE_RADIUS * params.lengths[i]
+        ends = [np.radians(v) + zero for v in (lo, hi) if v is not None]
+        if len(ends) == 2:
+            t = np.linspace(ends[0], ends[1], max(2, int(abs(hi - lo) / 5) + 2))
+            xs += [x[i], *(x[i] + r * np.cos(t)), x[i], np.nan]
+            ys += [y[i], *(y[i] + r * np.sin(t)), y[i], np.nan]
+        else:
+            xs += [x[i], x[i] + r * np.cos(ends[0]), np.nan]
+            ys += [y[i], y[i] + r * np.sin(ends[0]), np.nan]
+    return np.array(xs), np.array(ys)
 
 
 class ArmView(LivePlot):
@@ -62,6 +98,10 @@ class ArmView(LivePlot):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only
         self.target_line = pg.InfiniteLine(angle=0, movable=False)
         item.addItem(self.target_line)
+        self.target_point = pg.ScatterPlotItem()                    # the reach task's target
+        item.addItem(self.target_point)
+        self.limits = pg.PlotCurveItem(connect="finite")             # joint ranges, at the pose shown
+        item.addItem(self.limits)
         self.trail_items = [pg.PlotCurveItem(connect="finite") for _ in range(TRAIL_GROUPS)]
         for t in self.trail_items:
             item.addItem(t)
@@ -83,6 +123,11 @@ class ArmView(LivePlot):
         self.setBackground(theme.background)
         t = theme
         self.target_line.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7), Qt.DashLine))
+        self.target_point.setSymbol("+")
+        self.target_point.setSize(t.joint_size * 2.2)
+        self.target_point.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7)))
+        self.target_point.setBrush(t.brush(t.target))
+        self.limits.setPen(t.pen(t.foreground, max(1.5, t.line_width * 0.4), alpha=140))
         self.start_curve.setPen(t.pen(t.start, style=t.start_style))
         self.start_curve.setSymbol("o")
         self.start_curve.setSymbolSize(t.joint_size)
@@ -147,15 +192,28 @@ class ArmView(LivePlot):
         x, y = pose_points(np.radians(params.angles_deg), params)
         self.start_curve.setData(x, y)
         self.base_marker.setData([0.0], [params.base])
+        reach = params.reach
+        self.getPlotItem().setLabel("left", "y" if reach else "lateral position Y")
+        self.target_line.setVisible(reach is None)
         self.target_line.setValue(params.goal)
-        self.target_label.setText(f"target {params.goal:g}")
+        self.target_point.setData([reach[0]] if reach else [], [reach[1]] if reach else [])
+        self.target_label.setText(f"target ({reach[0]:g}, {reach[1]:g})" if reach else f"target {params.goal:g}")
         self.clear_run()
         self._bounds = None
-        self._include(x, np.append(y, params.goal))
+        tx, ty = self._target_points()
+        self._include(np.append(x, tx), np.append(y, ty))
+        self.limits.setData(*limit_marks(np.radians(params.angles_deg), params))
+
+    def _target_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points the view must hold for the target: the reach point, or none (the line is infinite)."""
+        reach = self.params.reach
+        return (np.array([reach[0]]), np.array([reach[1]])) if reach else (np.empty(0), np.array([self.params.goal]))
 
     def clear_run(self) -> None:
         self._shown = None
         self.final_curve.setData([], [])
+        if self.params is not None:         # the ranges at the start pose again
+            self.limits.setData(*limit_marks(np.radians(self.params.angles_deg), self.params))
         self.trail.clear()
         self._draw_trail()
 
@@ -195,6 +253,8 @@ class ArmView(LivePlot):
             return False
         self.final_curve.setData(x, y)
         self._include(x, y)
+        if self.params.limited:
+            self.limits.setData(*limit_marks(angles, self.params))
         return True
 
     def _draw_trail(self) -> None:
@@ -219,7 +279,8 @@ class ArmView(LivePlot):
         """
         self._bounds = None
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        self._include(x, np.append(y, self.params.goal))
+        tx, ty = self._target_points()
+        self._include(np.append(x, tx), np.append(y, ty))
 
     def _include(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the view (never shrink it mid-run) so these points show, with a margin.
@@ -241,5 +302,7 @@ class ArmView(LivePlot):
             half = np.maximum((hi - lo) / 2 + pad, 0.35 * r)     # never a sliver
             lo, hi = centre - half, centre + half
         self._bounds = (lo, hi)
-        self.target_label.setPos(hi[0], self.params.goal)
+        reach = self.params.reach
+        self.target_label.setAnchor((0, 1) if reach else (1, 1))     # beside the point, or the line's right end
+        self.target_label.setPos(*(reach if reach else (hi[0], self.params.goal)))
         self.getPlotItem().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

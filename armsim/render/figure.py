@@ -104,7 +104,7 @@ def framing_points(result: Result) -> tuple[np.ndarray, np.ndarray]:
 
 def _points(w: np.ndarray, params) -> tuple[np.ndarray, np.ndarray]:
     """Base and joint positions of a batch of poses ``(B, n)``, flattened."""
-    x, y = forward(w, np.asarray(params.lengths), params.base)
+    x, y = forward(w, np.asarray(params.lengths), params.base, params.relative)
     return np.append(x.ravel(), 0.0), np.append(y.ravel(), params.base)
 
 
@@ -317,7 +317,8 @@ class RunFigure(QWidget):
     def _moving_items(self) -> set:
         """The plot items :meth:`show_frame` changes (with their children); the rest is fixed per run."""
         arm, errors = self.arm, self.errors
-        return {*arm.trail_items, arm.final_curve, errors.curve, errors.marker, errors.cursor, errors.readout}
+        return {*arm.trail_items, arm.final_curve, arm.limits,
+                errors.curve, errors.marker, errors.cursor, errors.readout}
 
     def png_bytes(self) -> bytes:
         """The figure as PNG file content."""

@@ -24,7 +24,7 @@ TRAIL_GROUPS = 4                 # opacity steps of the trail; each group is one
 RANGE_RADIUS = 0.4              # of a link's length: how far a joint's drawn range reaches along it
 LEGEND_COLUMNS = 3               # start pose, current pose, base: one row where the width allows
 LEGEND_MAX_SHARE = 0.2          # of the plot's height: a legend taller than this hides (the colours are the key)
-LEGEND_SPACING = 12              # pixels between a legend entry's parts and the next entry
+LEGEND_SPACING = 28              # pixels between a legend entry's parts and the next entry
 
 
 def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -175,9 +175,12 @@ class ArmView(LivePlot):
             height = 0.0
         if columns and columns != legend.columnCount:
             legend.setColumnCount(columns)
-        if (shown, height) != (legend.isVisible(), layout.rowMaximumHeight(0)):
+        # As wide as its columns (entry k in column k mod c), so the row is centred, not spread out.
+        width = sum(max(w for w, _ in entries[c::columns]) for c in range(columns)) if columns else 0.0
+        if (shown, height, width) != (legend.isVisible(), layout.rowMaximumHeight(0), legend.maximumWidth()):
             legend.setVisible(shown)
             legend.setMaximumHeight(height if shown else 0.0)     # a graphics layout keeps room for hidden items
+            legend.setMaximumWidth(width)
             layout.setRowFixedHeight(0, height)
 
     def resizeEvent(self, event) -> None:

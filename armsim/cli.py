@@ -5,6 +5,12 @@ Only the window's and ``render``'s paths import Qt (on demand), so
 numbers. Every bad input ends with exit status 2 and one line on stderr naming
 the argument and the rule; a run that diverges is a result, not an error.
 
+The model's options are flags of every run: ``--reach X Y`` (a point to reach
+instead of the post's height), ``--relative`` (each angle to the previous
+link) and ``--min-angles`` / ``--max-angles`` (joint limits, one per link,
+either alone). Without them every output is the post's, byte for byte;
+``solve --json`` carries them in ``params`` as :meth:`Params.to_dict` does.
+
 ``armsim render --out FILE`` solves headless, then draws the run offscreen
 (``QT_QPA_PLATFORM=offscreen`` when no display is set): a figure of one epoch
 (``.png``, ``.svg``) or a video of the whole run (``.gif``, ``.mp4``). Its
@@ -35,7 +41,8 @@ from armsim.io import media
 
 # Which flag each Params field comes from, to phrase the model's errors in the user's words.
 FLAGS = {"angles": "--angles", "lengths": "--lengths", "base": "--base", "target": "--target", "eta": "--eta",
-         "epochs": "--epochs", "tol": "--tol", "learner": "--learner"}
+         "epochs": "--epochs", "tol": "--tol", "learner": "--learner", "reach": "--reach", "relative": "--relative",
+         "min_angles": "--min-angles", "max_angles": "--max-angles"}
 
 
 def _number(text: str) -> float:
@@ -67,12 +74,23 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"width and height must be 16 to 7680 pixels, got {shown(text)}") from None
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Usage and help that show ``--reach X Y``: a tuple metavar on ``nargs="*"`` names the values wanted
+    (their count is checked later, in words), where argparse would print ``[X [Y ...]]``."""
+
+    def _format_args(self, action, default_metavar):
+        if action.nargs == "*" and isinstance(action.metavar, tuple):
+            return " ".join(action.metavar)
+        return super()._format_args(action, default_metavar)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reads ``-1e-3`` and ``-inf`` as values, takes no abbreviated flag (``--et``) and no
     flag twice (argparse would silently keep the last value)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         # -1e-3 and -inf are values; so is -1920x1080 (a bad --size, said as such, not "expected one argument")
         self._negative_number_matcher = re.compile(
@@ -97,25 +115,50 @@ def add_param_flags(p: argparse.ArgumentParser) -> None:
     """The flags that describe one run, shared by ``gui``, ``solve`` and ``render``."""
     g = p.add_argument_group("the arm and the run (defaults reproduce the post)")
     g.add_argument("--angles", nargs="+", type=_number, metavar="DEG", default=list(POST_ANGLES_DEG),
-                   help="start angle of each link in degrees, from horizontal (default: 22 -20 14)")
+                   help="start angle of each link in degrees, from horizontal (with --relative: from the "
+                        "previous link); default 22 -20 14")
     g.add_argument("--lengths", nargs="+", type=_number, metavar="L",
                    help="length of each link (default: 1 for every link)")
     g.add_argument("--base", type=_number, default=0.0, metavar="Y0", help="lateral position of the base (default 0)")
-    g.add_argument("--target", type=_number, metavar="Y", help="where the end point should go (default: the base)")
+    g.add_argument("--target", type=_number, metavar="Y",
+                   help="the height the end point should go to (default: the base's); not with --reach")
     g.add_argument("--eta", type=_number, default=POST_ETA, help=f"learning rate (default {POST_ETA})")
     g.add_argument("--epochs", type=_count, default=POST_EPOCHS, metavar="N",
                    help=f"most updates to run, 0 to {MAX_EPOCHS:,} (default {POST_EPOCHS})")
     g.add_argument("--tol", type=_number, default=0.0, help="stop once the error is below this (default 0: never)")
     g.add_argument("--learner", choices=("gradient", "hotcold"), default="gradient",
                    help="gradient descent (the post) or hot-and-cold (seed 004); default gradient")
+    o = p.add_argument_group("the model's options (default: none, the post's task)")
+    # nargs="*", not 2: none, one or three numbers are then said as such ("--reach: ... got 3"), not as
+    # argparse's "expected 2 arguments" or a stray "unrecognized arguments: 3" that names no flag.
+    o.add_argument("--reach", nargs="*", type=_number, metavar=("X", "Y"),
+                   help="reach the point (X, Y) instead of a height: the error is half the squared distance "
+                        "from the end point (the base is at (0, Y0)); not with --target")
+    o.add_argument("--relative", action="store_true",
+                   help="each angle (--angles, the limits) is the link's angle to the previous link, the "
+                        "first one's to horizontal (a robot's joints); default: every angle from horizontal")
+    o.add_argument("--min-angles", nargs="+", type=_number, metavar="DEG",
+                   help="joint limits: each angle's least value in degrees, one per link (default: none)")
+    o.add_argument("--max-angles", nargs="+", type=_number, metavar="DEG",
+                   help="joint limits: each angle's greatest value in degrees, one per link (default: none)")
+
+
+def _tuple(values: list | None) -> tuple | None:
+    return None if values is None else tuple(values)
 
 
 def params_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Params:
     """Validated Params from parsed flags; a broken rule exits 2 naming the flag."""
+    if args.reach is not None and len(args.reach) != 2:
+        parser.error(f"argument --reach: expected two numbers X Y (the point to reach), got {len(args.reach)}")
+    if args.reach is not None and args.target is not None:
+        parser.error("argument --reach: not allowed with --target: --target is the height of the post's task, "
+                     "--reach a point X Y to reach instead; give one of them")
     try:
-        return Params(angles_deg=tuple(args.angles), lengths=None if args.lengths is None else tuple(args.lengths),
-                      base=args.base, target=args.target, eta=args.eta, epochs=args.epochs, tol=args.tol,
-                      learner=args.learner)
+        return Params(angles_deg=tuple(args.angles), lengths=_tuple(args.lengths), base=args.base,
+                      target=args.target, eta=args.eta, epochs=args.epochs, tol=args.tol, learner=args.learner,
+                      reach=_tuple(args.reach), relative=args.relative, min_angles_deg=_tuple(args.min_angles),
+                      max_angles_deg=_tuple(args.max_angles))
     except ParamError as e:
         name = e.field.split("[")[0]
         where = e.field[len(name):]
@@ -352,8 +395,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             except ScenarioError as e:
                 args.parser.error(f"argument --scenario: {e}")
         from armsim.gui.state import window_problem  # Qt is imported here and only here
-        if params is not None and window_problem(params):
-            args.parser.error(f"argument --angles: {window_problem(params).rule}")
+        problem = None if params is None else window_problem(params)
+        if problem is not None:
+            name = problem.field.split("[")[0]
+            args.parser.error(f"argument {FLAGS.get(name, '--angles')}: {problem.rule}")
         from armsim.gui.app import main as gui_main
         return gui_main(params, run=getattr(args, "run", False), scenario=getattr(args, "scenario", None))
     except BrokenPipeError:          # `armsim solve | head`: the reader left; not our error

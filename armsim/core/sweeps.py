@@ -8,7 +8,8 @@ stop flag, and how each run is labelled. Three sweeps:
 * :func:`eta_sweep`: the same start with several learning rates, by default one
   in each regime of :mod:`armsim.core.verdict` (slow, good, oscillating, diverging).
 * :func:`start_sweep`: the same eta from several start poses (the current one
-  and a few seeded random ones), showing that many poses solve the task.
+  and a few seeded random ones, within the joint limits), showing that many
+  poses solve the task.
 * :func:`learner_comparison`: gradient descent against hot and cold.
 
 Every run is exactly ``solve`` of its params: :func:`solve_stoppable` drives the
@@ -24,7 +25,7 @@ import numpy as np
 from armsim.core.params import MAX_MAGNITUDE, Params
 from armsim.core.run import Result  # Run here names a labelled result
 from armsim.core.run import Run as Engine
-from armsim.core.verdict import SLOW_FRACTION, eta_verdict
+from armsim.core.verdict import SLOW_FRACTION, verdict_for
 
 Run = tuple[str, Result]
 Plan = list[tuple[str, Params]]
@@ -36,8 +37,11 @@ LESSON_FACTORS = {"slow": 0.5 * SLOW_FRACTION, "good": 0.8, "oscillating": 1.6, 
 FALLBACK_ETAS = (0.01, 0.3, 0.6, 0.82)
 #: Largest sweep the window computes, in the units of :func:`run_cost` (roughly link-epochs).
 MAX_SWEEP_COST = 5_000_000
+#: Link-epochs one epoch of gradient descent with the model's options adds (see :func:`run_cost`).
+OPTIONS_EPOCH_COST = 60
 STOP_CHECK = 256            # epochs between looks at the stop flag: ~ms, so Stop is prompt
 SHOWN_ANGLES = 4            # angles spelled out in a start label before "..."
+START_RANGE = 150.0         # degrees either side of 0 for the random starts (within any joint limits)
 LEARNER_NAMES = {"gradient": "gradient descent", "hotcold": "hot and cold"}
 _NOTED = ("diverged", "unreachable")   # statuses worth saying in a label: the curve alone may hide them
 
@@ -52,7 +56,8 @@ def _round2(x: float) -> float:
 
 
 def _verdict(params: Params, eta: float):
-    return eta_verdict(eta, np.radians(params.angles_deg), params.lengths)
+    """The meter's verdict on ``eta`` at the setup's start pose, for its task and convention."""
+    return verdict_for(params, eta)
 
 
 # --------------------------------------------------------------------------- defaults
@@ -62,7 +67,8 @@ def default_etas(params: Params) -> tuple[float, ...]:
     Parameters
     ----------
     params : Params
-        The setup; its start pose decides ``S``.
+        The setup; its start pose decides ``S`` (with the model's options
+        ``lambda_max(J^T J)`` of its task: see :func:`~armsim.core.verdict.verdict_for`).
 
     Returns
     -------
@@ -101,10 +107,23 @@ def default_starts(params: Params, count: int = 4, seed: int = 0) -> tuple[tuple
     -------
     tuple of tuple of float
         Angles in whole degrees, uniform in [-150, 150]: varied, but never
-        all near vertical, where the gradient vanishes.
+        all near vertical, where the gradient vanishes. With joint limits each
+        angle is drawn within its joint's limits too (in whole degrees when the
+        limits hold one, else uniform between them); a setup without limits
+        gets the same starts as before limits existed.
     """
+    n = params.n_links
+    lo = np.full(n, -np.inf) if params.min_angles_deg is None else np.array(params.min_angles_deg)
+    hi = np.full(n, np.inf) if params.max_angles_deg is None else np.array(params.max_angles_deg)
+    # Limits wholly beyond +-150 degrees: draw from the 300 degrees within them nearest to 0.
+    above, below, wide = lo > START_RANGE, hi < -START_RANGE, 2 * START_RANGE
+    low = np.where(above, lo, np.where(below, np.maximum(lo, hi - wide), np.maximum(lo, -START_RANGE)))
+    high = np.where(above, np.minimum(hi, lo + wide), np.where(below, hi, np.minimum(hi, START_RANGE)))
     rng = np.random.default_rng(seed)
-    random = np.round(rng.uniform(-150.0, 150.0, size=(count, params.n_links)))
+    # uniform(low, high) is low + (high - low) * u, as uniform(-150, 150) was: unlimited starts keep every bit.
+    drawn = np.clip(rng.uniform(low, high, size=(count, n)), low, high)    # clip: no rounding past a limit
+    whole = np.clip(np.round(drawn), np.ceil(low), np.floor(high))
+    random = np.where(np.ceil(low) <= np.floor(high), whole, drawn)    # no whole degree between the limits
     return (tuple(params.angles_deg),) + tuple(tuple(float(a) for a in row) for row in random)
 
 
@@ -144,11 +163,17 @@ def run_cost(params: Params) -> float:
 
     Below about three links Python's per-epoch overhead dominates, so a link
     counts as three; hot and cold tries ``2n`` poses per epoch, which measured
-    about ``5 + n/6`` times slower than gradient descent.
+    about ``5 + n/6`` times slower than gradient descent. Gradient descent with
+    the model's options (reach, relative joints, limits) steps in numpy, not in
+    the post's plain-Python kernel, which adds :data:`OPTIONS_EPOCH_COST` per
+    epoch (measured 14 to 29 us an epoch at 3 links against the kernel's 1.3,
+    about 1.2 times the post's at 200 links).
     """
     per_epoch = max(params.n_links, 3)
     if params.learner == "hotcold":
         per_epoch *= 5 + params.n_links / 6
+    elif not params.is_post:
+        per_epoch += OPTIONS_EPOCH_COST
     return params.epochs * per_epoch
 
 

@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
 
     def _judge(self, angles) -> None:
         p = self.state.params
-        self.controls.meter.judge(self.state.eta, angles, p.lengths, p.learner)
+        self.controls.meter.judge(self.state.eta, angles, p.lengths, p.learner, params=p)
 
     def show_next_update(self) -> None:
         """Idle: the inspector shows the first update the run would make; the meter judges the start."""

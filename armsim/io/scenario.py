@@ -2,7 +2,10 @@
 
 A scenario has ``format = "armsim-scenario"``, ``version = 1``, a ``[params]``
 table with fields of :class:`~armsim.core.params.Params` (any left out take
-their defaults, so a hand-written file may give only ``angles_deg``) and an
+their defaults, so a hand-written file may give only ``angles_deg``; the
+model's options ``reach = [X, Y]``, ``relative = true``, ``min_angles_deg`` and
+``max_angles_deg`` are written only when set, so a file without them, as every
+file written before they existed, is the post's task) and an
 optional ``[view]`` table of GUI-only settings (``speed``, ``name``, ``note``).
 ``format`` and ``version`` may be left out of a hand-written file too; when
 given they must match. This module owns reading and writing them. :func:`load`
@@ -37,13 +40,17 @@ from armsim.io.reading import NotAFile, read_bounded
 FORMAT = "armsim-scenario"
 VERSION = 1
 MAX_BYTES = 64 * 1024
-PARAM_KEYS = ("angles_deg", "lengths", "base", "target", "eta", "epochs", "tol", "learner")
+PARAM_KEYS = ("angles_deg", "lengths", "base", "target", "eta", "epochs", "tol", "learner", "reach", "relative",
+              "min_angles_deg", "max_angles_deg")
+#: Keys of [params] whose value is an array of numbers (reach has two, the others one per link).
+_ARRAY_KEYS = ("angles_deg", "lengths", "reach", "min_angles_deg", "max_angles_deg")
 #: Deepest dotted key or bracket nesting read: a scenario needs 2; 32,700 levels took tomllib 24 s and 6 GB.
 MAX_NESTING = 16
-#: Keys (``=``) and table headers in one file: a scenario has at most 15; 8,000 tables took tomllib 7 MB.
+#: Keys (``=``) and table headers in one file: a scenario has at most 19; 8,000 tables took tomllib 7 MB.
 MAX_ENTRIES = 100
-#: Values (one per key, per array and per array element): two arrays of MAX_LINKS numbers and the keys.
-MAX_VALUES = 2 * MAX_LINKS + MAX_ENTRIES
+#: Values (one per key, per array and per array element): four arrays of MAX_LINKS numbers (the angles,
+#: the lengths and the two joint limits) and the keys (reach's two numbers among them).
+MAX_VALUES = 4 * MAX_LINKS + MAX_ENTRIES
 #: Characters of one bare key or value (a number, a date, a word); tomllib's number pattern keeps ~130
 #: bytes per digit while it matches (a 64 KiB number took 10 MB), and a scenario's longest is ~25.
 MAX_TOKEN = 10_000
@@ -53,7 +60,7 @@ MAX_NAME, MAX_NOTE = 200, 10_000
 # 5,000-digit int raises, so bigger ones are refused before anything prints them.
 _INT_LIMIT = 2 ** 63
 # Model field names as ParamError reports them -> the key in the file.
-_FIELD_KEYS = {"angles": "angles_deg"}
+_FIELD_KEYS = {"angles": "angles_deg", "min_angles": "min_angles_deg", "max_angles": "max_angles_deg"}
 _SHOWN = 60             # characters of a key from the file quoted in a message
 
 
@@ -138,13 +145,20 @@ def _params(table: Any) -> Params:
     values: dict[str, Any] = {}
     for name, value in table.items():
         key = f"params.{name}"
-        if name in ("angles_deg", "lengths"):
+        if name == "reach":
+            _need(isinstance(value, list), "an array of two numbers [X, Y]", value, key)
+            if len(value) != 2:
+                raise ScenarioError(f"must be an array of two numbers [X, Y], got {len(value):,} "
+                                    f"{'value' if len(value) == 1 else 'values'}", key)
+        if name in _ARRAY_KEYS:
             _need(isinstance(value, list), "an array of numbers", value, key)
             values[name] = tuple(_need(_is_number(v), "a number", v, f"{key}[{i + 1}]") for i, v in enumerate(value))
         elif name == "learner":
             values[name] = _need(isinstance(value, str), "a string", value, key)
         elif name == "epochs":
             values[name] = _need(_is_int(value), "a whole number", value, key)
+        elif name == "relative":
+            values[name] = _need(isinstance(value, bool), "true or false", value, key)
         else:
             values[name] = _need(_is_number(value), "a number", value, key)
     try:
@@ -267,10 +281,10 @@ def _check_cost(text: str) -> None:
                                     f"levels, line {line_no}); a scenario needs 2")
             if entries > MAX_ENTRIES:
                 raise ScenarioError(f"too many keys and tables (more than {MAX_ENTRIES}, at line {line_no}); "
-                                    "a scenario has at most 15")
+                                    "a scenario has at most 19")
             if values > MAX_VALUES:
                 raise ScenarioError(f"too many values (more than {MAX_VALUES:,}, at line {line_no}); a scenario "
-                                    f"has two arrays of at most {MAX_LINKS:,} numbers and a dozen other values")
+                                    f"has four arrays of at most {MAX_LINKS:,} numbers and some twenty other values")
             i += 1
         if quote and len(quote) == 1:
             quote = None                      # a one-line string ends with its line (tomllib will say if not)

@@ -26,7 +26,7 @@ from armsim.core.sweeps import (
     solve_stoppable,
     start_sweep,
 )
-from armsim.core.verdict import eta_verdict
+from armsim.core.verdict import eta_verdict, verdict_for
 
 
 def same_result(a, b):
@@ -127,3 +127,55 @@ def test_run_label():
 def test_compare_imports_no_qt():
     code = "import sys, armsim.core.sweeps; sys.exit(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+# --------------------------------------------------------------------------- the model's options
+LIMITED = [
+    Params(angles_deg=(0.0, 10.0, -5.0), min_angles_deg=(-10.0, 0.0, -90.0), max_angles_deg=(10.0, 45.0, 0.0)),
+    Params(angles_deg=(20.0, 0.0), min_angles_deg=(15.0, -1.0), relative=True, reach=(1.0, 1.0)),    # one side
+    Params(angles_deg=(0.0, 10.5), max_angles_deg=(3.0, 10.7), min_angles_deg=(-3.0, 10.2)),   # no whole degree
+    Params(angles_deg=(165.0, -300.0, 400.0), min_angles_deg=(160.0, -1e6, 399.5),
+           max_angles_deg=(170.0, -299.0, 1e6)),                                  # limits beyond +-150 degrees
+]
+
+
+@pytest.mark.parametrize("p", LIMITED)
+def test_random_starts_keep_within_the_joint_limits_and_the_sweep_runs(p):
+    starts = default_starts(p)
+    lo = p.min_angles_deg or (-np.inf,) * p.n_links
+    hi = p.max_angles_deg or (np.inf,) * p.n_links
+    assert starts == default_starts(p) and len(starts) == 5 and starts[0] == p.angles_deg
+    assert all(lo[i] <= a <= hi[i] for s in starts for i, a in enumerate(s))
+    assert all(a == round(a) for s in starts[1:] for a, lo_i, hi_i in zip(s, lo, hi) if np.ceil(lo_i) <= hi_i)
+    assert len(set(starts)) == 5
+    for s, (_, result) in zip(starts, start_sweep(p.with_(epochs=30))):
+        same_result(result, solve(p.with_(angles_deg=s, epochs=30)))
+
+
+def test_random_starts_without_limits_are_the_ones_before_limits_existed():
+    p = Params(angles_deg=(10.0, 20.0, 30.0, 40.0, 50.0), relative=True, reach=(1.0, 2.0))
+    old = np.round(np.random.default_rng(0).uniform(-150.0, 150.0, size=(4, 5)))
+    assert [list(s) for s in default_starts(p)[1:]] == old.tolist()
+
+
+@pytest.mark.parametrize("changes", [{"reach": (1.5, 1.0)}, {"relative": True},
+                                     {"reach": (-2.0, 0.5), "relative": True}])
+def test_the_eta_sweep_judges_the_setups_own_task(changes):
+    """One eta in each regime of the verdict for the task (2/lambda_max), and labels that say so."""
+    p = Params(angles_deg=(80.0, 85.0, -88.0), **changes)      # nearly upright: S is small, lambda_max is not
+    w = np.radians(p.angles_deg)
+    etas = [e for e in default_etas(p) if e != p.eta]
+    assert [verdict_for(p, e).kind for e in etas] == list(LESSON_FACTORS)
+    assert [eta_verdict(e, w).kind for e in etas] != list(LESSON_FACTORS)       # the lateral verdict's would not
+    for label, q in eta_plan(p):
+        assert label.startswith(f"eta {q.eta:.3g} ({verdict_for(p, q.eta).kind}")
+
+
+def test_the_options_cost_more_per_epoch_in_the_budget():
+    """Gradient descent with the options steps in numpy, not the post's kernel: about 10x at 3 links."""
+    post = Params(epochs=100_000)
+    assert run_cost(post.with_(reach=(1.0, 1.0))) >= 10 * run_cost(post)
+    assert run_cost(post.with_(max_angles_deg=(90.0,) * 3)) == run_cost(post.with_(relative=True)) > run_cost(post)
+    with pytest.raises(SweepTooLarge):
+        check_budget(eta_plan(post.with_(reach=(1.0, 1.0))))
+    check_budget(eta_plan(post))

@@ -225,7 +225,8 @@ content("50k-tables", "".join(f"[a{i}]\n" for i in range(50_000)), "file too lar
 content("many-tables", "".join(f"[a{i}]\n" for i in range(6_000)), "too many keys and tables")
 content("many-arrays-of-tables", "[[a]]\n" * 10_000, "too many keys and tables")
 content("many-inline-keys", "x = {" + ", ".join(f"a{i} = 1" for i in range(5_000)) + "}\n", "too many keys and tables")
-content("many-values", good(angles_deg="[" + "1," * 30_000 + "]"), "too many values (more than 2,100, at line 5)")
+content("many-values", good(angles_deg="[" + "1," * 30_000 + "]"),
+        f"too many values (more than {scenario.MAX_VALUES:,}, at line 5)")
 content("many-nested-arrays", "x = [" + "[[[[1]]]]," * 6_000 + "]\n", "too many values")
 content("many-empty-strings", "x = [" + '"",' * 20_000 + "]\n", "too many values")
 content("very-long-bare-key", "a" * 60_000 + " = 1\n", "a bare key or value longer than 10,000 characters "

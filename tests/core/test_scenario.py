@@ -64,12 +64,19 @@ positive = st.floats(0.0, 1e6, exclude_min=True, allow_nan=False)
 
 @st.composite
 def params(draw):
+    """Any Params, the model's options (reach, relative, joint limits) set or not."""
     n = draw(st.integers(1, 8))
-    return Params(angles_deg=tuple(draw(st.lists(coords, min_size=n, max_size=n))),
+    angles = draw(st.lists(coords, min_size=n, max_size=n))
+    target = draw(st.none() | coords)
+    return Params(angles_deg=tuple(angles),
                   lengths=draw(st.none() | st.lists(positive, min_size=n, max_size=n).map(tuple)),
-                  base=draw(coords), target=draw(st.none() | coords), eta=draw(positive),
+                  base=draw(coords), target=target, eta=draw(positive),
                   epochs=draw(st.integers(0, 1_000_000)), tol=draw(st.floats(0.0, 1e6)),
-                  learner=draw(st.sampled_from(["gradient", "hotcold"])))
+                  learner=draw(st.sampled_from(["gradient", "hotcold"])),
+                  reach=None if target is not None else draw(st.none() | st.tuples(coords, coords)),
+                  relative=draw(st.booleans()),
+                  min_angles_deg=draw(st.none() | st.tuples(*[st.floats(-1e6, a) for a in angles])),
+                  max_angles_deg=draw(st.none() | st.tuples(*[st.floats(a, 1e6) for a in angles])))
 
 
 no_controls = st.characters(blacklist_categories=("Cc", "Cs"))
@@ -99,6 +106,46 @@ def test_text_round_trip_and_layout(p):
     assert (doc["format"], doc["version"]) == ("armsim-scenario", 1)
     assert doc["params"] == p.to_dict()
     assert bits(parse(text).params) == bits(p)
+
+
+def test_the_models_options_round_trip_and_are_written_only_when_set(tmp_path):
+    p = Params(angles_deg=(22.0, -0.0, 14.0), reach=(1.5, -0.25), relative=True,
+               min_angles_deg=(-90.0, -0.0, -45.5), max_angles_deg=(90.0, 5e-324, 45.0))
+    doc = tomllib.loads(scenario.dumps(p))["params"]
+    assert (doc["reach"], doc["relative"], doc["min_angles_deg"]) == ([1.5, -0.25], True, [-90.0, -0.0, -45.5])
+    assert bits(load(save(tmp_path / "o.toml", p)).params) == bits(p)
+    for one in (Params(min_angles_deg=(-90.0,) * 3), Params(max_angles_deg=(90.0,) * 3), Params(relative=True),
+                Params(reach=(0.0, 0.0))):          # each alone
+        assert load(save(tmp_path / "one.toml", one)).params == one
+    post = tomllib.loads(scenario.dumps(Params()))["params"]
+    assert not {"reach", "relative", "min_angles_deg", "max_angles_deg"} & set(post)      # the post's file as before
+
+
+def test_an_old_file_without_the_options_opens_as_the_posts_task(tmp_path):
+    s = load(write(tmp_path, GOOD))
+    assert s.params == Params() and s.params.is_post
+    assert (s.params.reach, s.params.relative, s.params.min_angles_deg, s.params.max_angles_deg) == \
+        (None, False, None, None)
+
+
+def test_hand_written_options_take_whole_numbers_and_relative_false(tmp_path):
+    s = load(write(tmp_path, good(reach="[2, -1]", relative="false", min_angles_deg="[-90, -90, -90]",
+                                  max_angles_deg="[90, 90.5, 90]")))
+    assert s.params == Params(reach=(2.0, -1.0), min_angles_deg=(-90.0,) * 3, max_angles_deg=(90.0, 90.5, 90.0))
+    assert all(isinstance(v, float) for v in s.params.reach + s.params.min_angles_deg)
+    assert s.params.relative is False
+
+
+def test_the_largest_scenario_with_every_option_passes_the_cost_rules(tmp_path):
+    """MAX_LINKS links with lengths and both limits: four full arrays, under every rule and the size limit."""
+    n = MAX_LINKS
+    p = Params(angles_deg=(1.0,) * n, lengths=(1.5,) * n, min_angles_deg=(-90.0,) * n, max_angles_deg=(90.0,) * n,
+               reach=(1.0, 2.0), relative=True, epochs=20_000)
+    path = save(tmp_path / "big.toml", p, {"speed": 0.125, "name": "n" * 200, "note": "x" * 1000})
+    assert os.path.getsize(path) <= MAX_BYTES
+    assert load(path).params == p
+    with pytest.raises(ScenarioError, match="too many values"):       # the values rule still bounds the file
+        parse(good(angles_deg="[" + "1," * scenario.MAX_VALUES + "]"))
 
 
 def test_negative_zero_and_subnormals_survive(tmp_path):
@@ -185,6 +232,31 @@ BAD_CONTENT = [
     ("dotted-key-too-deep", GOOD + "a" + ".a" * 40 + " = 1\n", None, "nested too deeply"),
     ("table-header-too-deep", GOOD + "[" + ".".join(["t"] * 40) + "]\n", None, "nested too deeply"),
     ("inline-table-too-deep", GOOD + "x = " + "{a = " * 40 + "1" + "}" * 40 + "\n", None, "nested too deeply"),
+    # the model's options
+    ("reach-three-numbers", good(reach="[1.0, 2.0, 3.0]"), "params.reach", "two numbers [X, Y], got 3 values"),
+    ("reach-one-number", good(reach="[1.0]"), "params.reach", "two numbers [X, Y], got 1 value"),
+    ("reach-empty", good(reach="[]"), "params.reach", "got 0 values"),
+    ("reach-scalar", good(reach="1.0"), "params.reach", "must be an array of two numbers [X, Y], got a float"),
+    ("reach-table", good(reach="{ x = 1, y = 2 }"), "params.reach", "got a table"),
+    ("reach-string", good(reach="[1.0, '2']"), "params.reach[2]", "must be a number, got a string"),
+    ("reach-nan", good(reach="[nan, 1.0]"), "params.reach[1]", "nan and inf are not allowed"),
+    ("reach-inf", good(reach="[1.0, -inf]"), "params.reach[2]", "got -inf"),
+    ("reach-too-far", good(reach="[1e7, 0.0]"), "params.reach[1]", "must be between"),
+    ("reach-with-target", good(reach="[1.0, 1.0]", target="0.5"), "params.reach",
+     "cannot be set together with target"),
+    ("relative-number", good(relative="1"), "params.relative", "must be true or false, got an integer 1"),
+    ("relative-string", good(relative='"true"'), "params.relative", "must be true or false, got a string"),
+    ("limits-scalar", good(min_angles_deg="-90"), "params.min_angles_deg", "must be an array of numbers"),
+    ("limits-count", good(max_angles_deg="[90.0, 90.0]"), "params.max_angles_deg", "3 links but 2 limits"),
+    ("limits-bool", good(min_angles_deg="[-90.0, true, -90.0]"), "params.min_angles_deg[2]", "got a boolean"),
+    ("limits-nan", good(max_angles_deg="[90.0, 90.0, nan]"), "params.max_angles_deg[3]", "nan and inf"),
+    ("limits-date", good(min_angles_deg="[1979-05-27, 1.0, 1.0]"), "params.min_angles_deg[1]", "dates and times"),
+    ("min-above-max", good(min_angles_deg="[-90.0, -90.0, 0.0]", max_angles_deg="[90.0, 90.0, -10.0]"),
+     "params.min_angles_deg[3]", "joint 3's minimum 0 degrees is above its maximum -10"),
+    ("start-above-max", good(max_angles_deg="[90.0, -30.0, 90.0]"), "params.angles_deg[2]",
+     "joint 2 starts at -20 degrees, above its maximum of -30"),
+    ("start-below-min", good(min_angles_deg="[30.0, -90.0, -90.0]"), "params.angles_deg[1]",
+     "joint 1 starts at 22 degrees, below its minimum of 30"),
     ("view-not-a-table", GOOD.replace("[params]", 'view = "fast"\n[params]'), "view", "must be a table"),
     ("unknown-view-key", GOOD + "[view]\ncolour = 'red'\n", "view.colour", "unknown key"),
     ("view-speed-word", GOOD + "[view]\nspeed = 'fast'\n", "view.speed", 'or "max", got a string'),

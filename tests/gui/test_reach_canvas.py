@@ -67,3 +67,15 @@ def test_each_limited_joint_s_range_is_drawn_at_the_pose_shown(qtbot, make_windo
             assert min(math.hypot(px - ex, py - ey) for px, py in points if np.isfinite(px)) < 1e-9
     window.state.set_params(Params())
     assert len(view.limits.getData()[0] if view.limits.getData()[0] is not None else []) == 0
+
+
+def test_the_meter_judges_a_reach_setup_by_its_own_stability(qtbot, make_window):
+    """The window passed the meter only eta, angles and lengths, so a reach setup with relative joints was
+    judged by the post's lateral rule (2/S)."""
+    from armsim.core.verdict import verdict_for
+    setup = Params(angles_deg=(60.0, -30.0, -40.0), reach=(1.0, 1.5), relative=True, eta=0.1)
+    window = make_window(setup)
+    meter = window.controls.meter
+    expected = verdict_for(setup, setup.eta, np.radians(setup.angles_deg))
+    assert "2/λ" in meter.text() and meter.verdict.kind == expected.kind
+    assert f"{expected.eta_crit:.4g}" in meter.text()

@@ -31,10 +31,11 @@ from armsim.core.lessons import PRESETS
 from armsim.gui import exports, files
 
 SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nR: reset\nP: pause / resume\n"
-             "L: log-scale error\nF11: presentation mode (Esc leaves)\nCtrl+O / Ctrl+S: open / save a scenario\n"
+             "L: log-scale error\nF: frame the arm again\nF11: presentation mode (Esc leaves)\n"
+             "Ctrl+O / Ctrl+S: open / save a scenario\n"
              "Ctrl+Q: quit")
 #: The window's shortcuts that are plain keys: a focused input may want them for itself.
-PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L}
+PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L, Qt.Key_F}
 ARROWS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down}
 
 
@@ -85,6 +86,8 @@ class Actions:
         self.presentation = action("Presentation mode", ["F11"],
                                    "full screen, large text, thick lines, only the arm and the curve",
                                    w.set_presentation, checkable=True)
+        self.frame = action("Frame the arm", ["F"], "frame the arm and the target again (after zooming with the wheel)",
+                            w.arm_view.reframe)
         self.colour_safe = action("Colour-blind-safe colours", [], "orange dashed start, blue solid final",
                                   lambda _on: w.apply_theme(), checkable=True)
         self._focus_keys = _FocusKeys(w)          # removed from the application with the window
@@ -126,7 +129,7 @@ class Actions:
             self.lessons.append(a)
         lessons_menu.setToolTipsVisible(True)
         view_menu = self.menus["View"] = menu.addMenu("&View")
-        for a in (self.presentation, self.colour_safe, self.log, w.dock.toggleViewAction(),
+        for a in (self.presentation, self.colour_safe, self.log, self.frame, w.dock.toggleViewAction(),
                   *(d.toggleViewAction() for d in w.docks.docks)):
             view_menu.addAction(a)
         help_menu = self.menus["Help"] = menu.addMenu("&Help")

@@ -29,6 +29,7 @@ from armsim.core.params import ParamError, Params
 from armsim.core.run import STATUS_WORDS, iter_epochs, start_epoch
 from armsim.gui import files, settings
 from armsim.gui.actions import Actions
+from armsim.gui.canvas_edit import CanvasEdit
 from armsim.gui.controls import ControlPanel
 from armsim.gui.docks import BottomDocks
 from armsim.gui.jobs import Jobs
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.docks = BottomDocks(self)      # chain rule, compare, landscape
         self.actions = Actions(self)
         self.setAcceptDrops(True)
+        self.canvas_edit = CanvasEdit(self)     # the target and the start pose under the mouse
         self.state.setupChanged.connect(self._setup_changed)
         self.state.etaChanged.connect(self._eta_changed)
         self.state.runStateChanged.connect(self._run_state_changed)

@@ -75,6 +75,7 @@ class ArmView(LivePlot):
         self.theme = theme
         self.params: Params | None = None
         self.show_legend = True          # figures too small for a legend turn it off
+        self.frame_held = False          # while the mouse drags the setup: the view keeps its framing
         item = self.getPlotItem()
         item.setAspectLocked(True, 1.0)
         item.showGrid(x=True, y=True, alpha=0.25)
@@ -202,10 +203,21 @@ class ArmView(LivePlot):
         self.target_point.setData([reach[0]] if reach else [], [reach[1]] if reach else [])
         self.target_label.setText(f"target ({reach[0]:g}, {reach[1]:g})" if reach else f"target {params.goal:g}")
         self.clear_run()
-        self._bounds = None
+        if not self.frame_held:
+            self._bounds = None
         tx, ty = self._target_points()
         self._include(np.append(x, tx), np.append(y, ty))
         self.limits.setData(*limit_marks(np.radians(params.angles_deg), params))
+
+    def reframe(self) -> None:
+        """Frame the start pose, the target and the pose shown afresh (after a zoom with the wheel)."""
+        self._bounds = None
+        x, y = pose_points(np.radians(self.params.angles_deg), self.params)
+        if self._shown is not None:
+            gx, gy = pose_points(self._shown, self.params)
+            x, y = np.append(x, gx), np.append(y, gy)
+        tx, ty = self._target_points()
+        self._include(np.append(x, tx), np.append(y, ty))
 
     def _target_points(self) -> tuple[np.ndarray, np.ndarray]:
         """The points the view must hold for the target: the reach point, or none (the line is infinite)."""

@@ -1,4 +1,4 @@
-"""The control panel: links, start angles, lengths, eta, epochs, tolerance, learner, base, target and speed.
+"""The control panel: links, start angles, lengths, joint limits, eta, epochs, tolerance, learner, task and speed.
 
 It owns no fact. Every widget shows what the :class:`~armsim.gui.state.AppState`
 holds (refreshed inside ``QSignalBlocker`` when the state changes) and writes
@@ -8,11 +8,18 @@ boxes that show the value exactly (any angle, length, base or target the model
 takes); each angle slider shows its angle modulo 360 and keeps the angle's
 whole turns when dragged; the eta slider is logarithmic from 1e-4 to 10 and
 shows an eta outside that at its end, the entry giving the exact value.
+
+The 2-D model's options: the task (a height, the post's, or a point (X, Y)),
+relative joints, and each joint's optional minimum and maximum. An empty limit
+box is a free side. The model takes a side's limits for every link or for
+none, so a free joint beside limited ones holds the farthest limit the model
+takes (:data:`FREE_LIMIT`, beyond any start angle), and that shows empty.
 """
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from armsim.core.params import LEARNERS, ParamError, Params
+from armsim.core.kinematics import forward
+from armsim.core.params import LEARNERS, MAX_MAGNITUDE, ParamError, Params
 from armsim.gui.entries import NumberEntry
 from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
@@ -42,6 +50,10 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, math.inf)   # epochs p
 LEARNER_TEXT = {"gradient": "gradient descent (delta rule)", "hotcold": "hot and cold (seed 004)"}
 DRAG_MS = 30                             # a dragged slider updates the setup at most this often
 PROBLEM_COLOUR = "#b00020"
+TASK_TEXT = {"lateral": "height (the post)", "reach": "point (X, Y)"}
+#: What a free side of one joint holds when another joint's same side is limited: no start angle lies beyond.
+FREE_LIMIT = MAX_MAGNITUDE
+LIMIT_KEYS = {"min": "min_angles_deg", "max": "max_angles_deg"}
 
 
 def wrap_degrees(angle: float) -> float:
@@ -61,6 +73,30 @@ def eta_to_slider(eta: float) -> int:
     return round(min(max(frac, 0.0), 1.0) * ETA_STEPS)
 
 
+def joint_limits(limits: tuple[float, ...] | None, n: int, side: str) -> list[float | None]:
+    """One side's limit of each joint as the boxes show it: None where free (unset, or :data:`FREE_LIMIT`)."""
+    free = -FREE_LIMIT if side == "min" else FREE_LIMIT
+    if limits is None:
+        return [None] * n
+    return [None if v == free else v for v in limits]
+
+
+def model_limits(boxes: list[float | None], side: str) -> tuple[float, ...] | None:
+    """The model's form of one side's boxes: None when all are free, else one limit per joint."""
+    if all(v is None for v in boxes):
+        return None
+    free = -FREE_LIMIT if side == "min" else FREE_LIMIT
+    return tuple(free if v is None else v for v in boxes)
+
+
+def start_end_point(p: Params) -> tuple[float, float]:
+    """Where the start pose puts the end point, to 3 decimals when that stays in reach (a point to type back)."""
+    xs, ys = forward(np.radians(p.angles_deg), np.asarray(p.lengths), p.base, p.relative)
+    exact = (float(xs[-1]), float(ys[-1]))
+    rounded = (round(exact[0], 3), round(exact[1], 3))
+    return rounded if p.with_(target=None, reach=rounded).reachable else exact
+
+
 def speed_text(speed: float) -> str:
     return "as fast as possible" if math.isinf(speed) else f"{speed:g} epochs/s"
 
@@ -73,7 +109,8 @@ def nearest_speed(speed: float) -> int:
 
 
 class LinkRow:
-    """One link: its start angle (slider modulo 360 and exact entry) and its length."""
+    """One link: its start angle (slider modulo 360 and exact entry), its length and, on a line
+    below, its joint's optional minimum and maximum."""
 
     def __init__(self, index: int, panel: "ControlPanel"):
         self.index = index
@@ -98,15 +135,34 @@ class LinkRow:
         self.angle.refused.connect(panel.say_problem)
         self.length.committed.connect(lambda v: panel.change(self.length, length=(index, v)))
         self.length.refused.connect(panel.say_problem)
+        self.limits = QWidget()                        # a line of its own: the panel is too narrow for one row
+        line = QHBoxLayout(self.limits)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.limits_label = QLabel("limits")
+        line.addWidget(self.limits_label)
+        self.low = NumberEntry(f"w{index + 1} min", None, step=1.0, optional=True)
+        self.high = NumberEntry(f"w{index + 1} max", None, step=1.0, optional=True)
+        for entry, side, word in ((self.low, "min", "lowest"), (self.high, "max", "highest")):
+            entry.setPlaceholderText(f"{side}: free")
+            entry.setToolTip(f"{word} angle joint {index + 1} may take, degrees (empty: free)")
+            entry.setMaximumWidth(90)
+            entry.committed.connect(lambda v, e=entry, s=side: panel.change(e, limit=(s, index, v)))
+            entry.refused.connect(panel.say_problem)
+        line.addWidget(self.low)
+        line.addWidget(QLabel("to"))
+        line.addWidget(self.high)
+        line.addStretch(1)
 
     def widgets(self) -> tuple:
-        return self.label, self.slider, self.angle, self.length
+        return self.label, self.slider, self.angle, self.length, self.limits
 
-    def show(self, angle: float, length: float) -> None:
+    def show(self, angle: float, length: float, low: float | None, high: float | None) -> None:
         with QSignalBlocker(self.slider):
             self.slider.setValue(round(wrap_degrees(angle) * SLIDER_STEPS_PER_DEGREE))
         self.angle.set_value(angle)
         self.length.set_value(length)
+        self.low.set_value(low)
+        self.high.set_value(high)
 
 
 class ControlPanel(QWidget):
@@ -136,6 +192,10 @@ class ControlPanel(QWidget):
         self.links.refused.connect(self.say_problem)
         top.addWidget(self.links)
         top.addStretch(1)
+        self.relative = QCheckBox("relative joints")
+        self.relative.setToolTip("each angle is the link's angle to the previous link (the first's to horizontal)")
+        self.relative.toggled.connect(lambda on: self.change(self.relative, relative=on))
+        top.addWidget(self.relative)
         arm_layout.addLayout(top)
         rows_widget = QWidget()
         self.grid = QGridLayout(rows_widget)
@@ -188,7 +248,13 @@ class ControlPanel(QWidget):
         outer.addWidget(learn_box)
 
         goal_box = QGroupBox("Base and target")
-        goal_form = QFormLayout(goal_box)
+        goal_form = self.goal_form = QFormLayout(goal_box)
+        self.task = QComboBox()
+        for name, text in TASK_TEXT.items():
+            self.task.addItem(text, name)
+        self.task.setToolTip("what the end point should reach: a height (the post's task) or a point (X, Y)")
+        self.task.currentIndexChanged.connect(lambda _i: self._task_chosen(self.task.currentData()))
+        goal_form.addRow("task", self.task)
         self.base = NumberEntry("base Y0", step=0.1)
         self.base.setToolTip("lateral position Y0 of the base")
         self.base.committed.connect(lambda v: self.change(self.base, base=v))
@@ -204,6 +270,17 @@ class ControlPanel(QWidget):
         target_row.addWidget(self.target_is_base)
         target_row.addWidget(self.target, 1)
         goal_form.addRow("target", target_row)
+        self.target_row = target_row
+        point_row = self.point_row = QHBoxLayout()
+        self.reach_x = NumberEntry("X", step=0.1)
+        self.reach_y = NumberEntry("Y", step=0.1)
+        for k, (axis, entry) in enumerate((("X", self.reach_x), ("Y", self.reach_y))):
+            entry.setToolTip(f"{axis} of the point the end point should reach")
+            entry.committed.connect(lambda v, e=entry, k=k: self.change(e, reach_axis=(k, v)))
+            entry.refused.connect(self.say_problem)
+            point_row.addWidget(QLabel(axis))
+            point_row.addWidget(entry, 1)
+        goal_form.addRow("point", point_row)
         outer.addWidget(goal_box)
 
         play_box = QGroupBox("Playback")
@@ -228,12 +305,23 @@ class ControlPanel(QWidget):
     def change(self, widget, **changes) -> bool:
         """Write ``changes`` into the setup; on a refusal mark ``widget``, say why, and change nothing.
 
-        ``angle=(i, v)`` and ``length=(i, v)`` change one link's value.
+        ``angle=(i, v)`` and ``length=(i, v)`` change one link's value; ``limit=(side, i, v)``
+        one joint's ``"min"`` or ``"max"`` (None: free); ``reach_axis=(k, v)`` the point's X (0) or Y (1).
         """
         p = self.state.params
         fields = {}
         for key, value in changes.items():
-            if key in ("angle", "length"):
+            if key == "limit":
+                side, i, v = value
+                boxes = joint_limits(getattr(p, LIMIT_KEYS[side]), p.n_links, side)
+                boxes[i] = v
+                fields[LIMIT_KEYS[side]] = model_limits(boxes, side)
+            elif key == "reach_axis":
+                k, v = value
+                point = list(p.reach)
+                point[k] = v
+                fields["reach"] = tuple(point)
+            elif key in ("angle", "length"):
                 i, v = value
                 values = list(p.angles_deg if key == "angle" else p.lengths)
                 values[i] = v
@@ -277,9 +365,20 @@ class ControlPanel(QWidget):
             self.links.show_problem(rule)
             self.say_problem(f"links: {rule}; the setup is unchanged")
             return
-        angles = list(p.angles_deg[:n]) + [p.angles_deg[-1]] * (n - p.n_links)
-        lengths = list(p.lengths[:n]) + [p.lengths[-1]] * (n - p.n_links)
-        self.change(self.links, angles_deg=tuple(angles), lengths=tuple(lengths))
+        def resized(values):                # a new link copies the last one (its limits too, so it starts inside)
+            return None if values is None else tuple(list(values[:n]) + [values[-1]] * (n - p.n_links))
+        self.change(self.links, angles_deg=resized(p.angles_deg), lengths=resized(p.lengths),
+                    min_angles_deg=resized(p.min_angles_deg), max_angles_deg=resized(p.max_angles_deg))
+
+    def _task_chosen(self, task: str) -> None:
+        """A point starts where the start pose puts the end point (reachable; the target unset), a height unsets it."""
+        p = self.state.params
+        if task == p.task:
+            return
+        if task == "reach":
+            self.change(self.task, reach=start_end_point(p), target=None)
+        else:
+            self.change(self.task, reach=None)
 
     def _target_toggled(self, same: bool) -> None:
         p = self.state.params
@@ -310,9 +409,20 @@ class ControlPanel(QWidget):
             row.drag.cancel()
         if len(self.rows) != p.n_links:
             self._build_rows(p.n_links)
-        for row, angle, length in zip(self.rows, p.angles_deg, p.lengths):
-            row.show(angle, length)
+        lows = joint_limits(p.min_angles_deg, p.n_links, "min")
+        highs = joint_limits(p.max_angles_deg, p.n_links, "max")
+        for row, angle, length, low, high in zip(self.rows, p.angles_deg, p.lengths, lows, highs):
+            row.show(angle, length, low, high)
         self.links.set_value(p.n_links)
+        with QSignalBlocker(self.relative):
+            self.relative.setChecked(p.relative)
+        with QSignalBlocker(self.task):
+            self.task.setCurrentIndex(self.task.findData(p.task))
+        self.goal_form.setRowVisible(self.target_row, p.reach is None)
+        self.goal_form.setRowVisible(self.point_row, p.reach is not None)
+        if p.reach is not None:
+            self.reach_x.set_value(p.reach[0])
+            self.reach_y.set_value(p.reach[1])
         self.epochs.set_value(p.epochs)
         self.tol.set_value(p.tol)
         self.base.set_value(p.base)
@@ -342,9 +452,10 @@ class ControlPanel(QWidget):
         del self.rows[n:]
         for i in range(len(self.rows), n):
             row = LinkRow(i, self)
-            for col, w in enumerate(row.widgets()):
-                self.grid.addWidget(w, i, col)
+            for col, w in enumerate(row.widgets()[:4]):
+                self.grid.addWidget(w, 2 * i, col)
+            self.grid.addWidget(row.limits, 2 * i + 1, 1, 1, 3)     # under the slider and entries
             self.rows.append(row)
         self.grid.setRowStretch(self._stretch_row, 0)
-        self._stretch_row = n
-        self.grid.setRowStretch(n, 1)                     # rows stay together at the top
+        self._stretch_row = 2 * n
+        self.grid.setRowStretch(2 * n, 1)                 # rows stay together at the top

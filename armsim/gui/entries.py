@@ -7,7 +7,8 @@ the value it holds, and commits only on Enter or when focus leaves it. The
 owner checks the typed number against the model; a number the model refuses
 is shown with :meth:`NumberEntry.show_problem` and stays as typed, so nothing
 the user wrote is lost and the setup is unchanged. Up and Down (and the wheel
-over a focused entry) step the value, as a spin box would.
+over a focused entry) step the value, as a spin box would. An ``optional`` entry
+may also hold no number (None, shown empty): emptying it commits None.
 """
 from __future__ import annotations
 
@@ -61,11 +62,14 @@ class NumberEntry(QLineEdit):
         What Up and Down add or take away.
     integer : bool
         Whole numbers only.
+    optional : bool
+        The entry may be empty: it then holds None (a joint limit left free).
 
     Signals
     -------
     committed(object)
-        Enter, focus out or a step produced a number different from the value shown.
+        Enter, focus out or a step produced a number different from the value shown
+        (None when an optional entry was emptied).
     refused(str)
         The text is not a number; the message, naming the entry (which is marked, its text kept).
     """
@@ -73,27 +77,31 @@ class NumberEntry(QLineEdit):
     committed = Signal(object)
     refused = Signal(str)
 
-    def __init__(self, name: str, value: float = 0.0, *, step: float = 1.0, integer: bool = False, parent=None):
+    def __init__(self, name: str, value: float | None = 0.0, *, step: float = 1.0, integer: bool = False,
+                 optional: bool = False, parent=None):
         super().__init__(parent)
-        self.name, self.step, self.integer = name, step, integer
+        self.name, self.step, self.integer, self.optional = name, step, integer, optional
         self._value = value
         self._tip = ""
         self.editingFinished.connect(self._commit)
         self.set_value(value)
 
     @property
-    def value(self) -> float:
-        """The value shown (the last one set by the owner, not what is being typed)."""
+    def value(self) -> float | None:
+        """The value shown (the last one set by the owner, not what is being typed; None: empty)."""
         return self._value
+
+    def _format(self, value: float | None) -> str:
+        return "" if value is None else format_number(value, self.integer)
 
     def setToolTip(self, tip: str) -> None:          # noqa: N802 (Qt's name)
         self._tip = tip
         super().setToolTip(tip)
 
-    def set_value(self, value: float) -> None:
-        """Show ``value`` exactly and clear any problem mark (no signal)."""
+    def set_value(self, value: float | None) -> None:
+        """Show ``value`` exactly (None: empty, for an optional entry) and clear any problem mark (no signal)."""
         self._value = value
-        text = format_number(value, self.integer)
+        text = self._format(value)
         if text != self.text():
             self.setText(text)
             self.setCursorPosition(0)
@@ -115,10 +123,10 @@ class NumberEntry(QLineEdit):
 
     def _commit(self) -> None:
         text = self.text()
-        if text == format_number(self._value, self.integer) and not self.has_problem:
+        if text == self._format(self._value) and not self.has_problem:
             return
         try:
-            value = parse_number(text, self.integer)
+            value = None if self.optional and not text.strip() else parse_number(text, self.integer)
         except ValueError as e:
             self.show_problem(str(e))
             self.refused.emit(f"{self.name}: {e}; the setup is unchanged")
@@ -129,6 +137,8 @@ class NumberEntry(QLineEdit):
         self.committed.emit(value)
 
     def _step(self, sign: int) -> None:
+        if self._value is None:
+            return                            # an empty box has nothing to step from
         # rounded: 1.1 + 0.1 is 1.2000000000000002, and a step should land where a person expects
         value = round(self._value + sign * self.step, 12)
         self.committed.emit(int(value) if self.integer else value)

@@ -73,12 +73,19 @@ def shown_setup(panel):
     Every invariant of "the controls show the state" compares this with ``state.params``.
     """
     from armsim.core.params import Params
+    from armsim.gui.controls import model_limits
     from armsim.gui.entries import parse_number
     rows = panel.rows
+    optional = lambda text: parse_number(text) if text.strip() else None      # noqa: E731 (an empty box: free)
+    point = panel.task.currentData() == "reach"
     return Params(angles_deg=tuple(parse_number(r.angle.text()) for r in rows),
+                  reach=(parse_number(panel.reach_x.text()), parse_number(panel.reach_y.text())) if point else None,
+                  relative=panel.relative.isChecked(),
+                  min_angles_deg=model_limits([optional(r.low.text()) for r in rows], "min"),
+                  max_angles_deg=model_limits([optional(r.high.text()) for r in rows], "max"),
                   lengths=tuple(parse_number(r.length.text()) for r in rows),
                   base=parse_number(panel.base.text()),
-                  target=None if panel.target_is_base.isChecked() else parse_number(panel.target.text()),
+                  target=None if point or panel.target_is_base.isChecked() else parse_number(panel.target.text()),
                   eta=parse_number(panel.eta_entry.text()), epochs=parse_number(panel.epochs.text(), integer=True),
                   tol=parse_number(panel.tol.text()), learner=panel.learner.currentData())
 

@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 from armsim.core.lessons import PRESETS
 from armsim.gui import exports, files
 
-SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nR: reset\nP: pause / resume\n"
+SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nLeft / Right: replay one epoch after a run\n"
+             "R: reset\nP: pause / resume\n"
              "L: log-scale error\nF: frame the arm again\nF11: presentation mode (Esc leaves)\n"
              "Ctrl+O / Ctrl+S: open / save a scenario\n"
              "Ctrl+Q: quit")
 #: The window's shortcuts that are plain keys: a focused input may want them for itself.
-PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L, Qt.Key_F}
+PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Left, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L, Qt.Key_F}
 ARROWS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down}
 
 
@@ -79,7 +80,8 @@ class Actions:
         self.run = action("Run", [], "run from the start pose (or resume a paused run)", w.run_or_resume)
         self.toggle = action("Run / pause / resume", ["Space"], "run, pause or resume", w.run_or_pause)
         self.pause = action("Pause", ["P"], "pause or resume the run", w.pause_or_resume)
-        self.step = action("Step", ["Right", "S"], "exactly one epoch", w.step)
+        self.step = action("Step", ["Right", "S"], "exactly one epoch (after a run: replay the next one)",
+                           lambda: w.replay.step())       # the replay moves on, or steps the run (see Replay.step)
         self.reset = action("Reset", ["R"], "stop and go back to the start pose", w.reset)
         self.log = action("Log-scale error", ["L"], "show the error on a logarithmic axis", w.error_plot.set_log,
                           checkable=True)

@@ -113,16 +113,17 @@ class BottomDocks:
     def inspect(self, rec, goal: float) -> None:
         """The chain-rule table for ``rec``, if the tab shows (a refresh costs a few ms)."""
         if rec.delta is not None and on_screen(self.inspector_dock):
-            self.inspector.show_epoch(rec, goal, learner=self.state.params.learner)
+            self.inspector.show_epoch(rec, goal, learner=self.state.params.learner, params=self.state.params)
 
     def inspect_shown(self) -> None:
         """The chain-rule tab came to the front: it shows the epoch on screen."""
         w, result = self.window, self.state.result
         if result is not None and result.epochs_run:
-            self.inspector.show_epoch(result.epoch(w.epoch_shown), self.state.params.goal,
-                                      learner=result.params.learner)
+            self.inspector.show_epoch(result.epoch(w.epoch_shown), result.params.goal,
+                                      learner=result.params.learner, params=result.params)
         elif self.state.run_state != "idle" and w.record_shown is not None and w.record_shown.delta is not None:
-            self.inspector.show_epoch(w.record_shown, self.state.params.goal, learner=self.state.params.learner)
+            self.inspector.show_epoch(w.record_shown, self.state.params.goal, learner=self.state.params.learner,
+                                      params=self.state.params)
         elif self.state.run_state == "idle":
             w.show_next_update()
 

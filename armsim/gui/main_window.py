@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from armsim.core.params import ParamError, Params
 from armsim.core.run import STATUS_WORDS, iter_epochs, start_epoch
-from armsim.gui import files, settings
+from armsim.gui import files, replay, settings
 from armsim.gui.actions import Actions
 from armsim.gui.canvas_edit import CanvasEdit
 from armsim.gui.controls import ControlPanel
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         self.setAcceptDrops(True)
         self.canvas_edit = CanvasEdit(self)     # the target and the start pose under the mouse
+        self.replay = replay.install(self)      # any epoch of a finished or paused run
+        layout.insertWidget(1, self.replay)     # under the plots, above the readout
         self.state.setupChanged.connect(self._setup_changed)
         self.state.etaChanged.connect(self._eta_changed)
         self.state.runStateChanged.connect(self._run_state_changed)
@@ -304,7 +306,7 @@ class MainWindow(QMainWindow):
         if len(records) == 1:           # the run ends where it starts (a target out of reach, already stretched)
             self.docks.inspector.show_no_update(records[0])
         else:
-            self.docks.inspector.show_epoch(records[1], p.goal, next_update=True, learner=p.learner)
+            self.docks.inspector.show_epoch(records[1], p.goal, next_update=True, learner=p.learner, params=p)
         self._judge(records[0].angles)
 
     def _live_plots(self) -> tuple:

@@ -112,6 +112,16 @@ def main(folder: str) -> None:
     window.docks.landscape_dock.raise_()
     run_to_end(window)
     shoot("landscape.png", folder)
+
+    # A point to reach with relative joints and limits (each joint's range drawn), replayed at epoch 12.
+    window.set_setup(Params(angles_deg=(60.0, -30.0, -40.0), reach=(1.2, 1.6), relative=True, eta=0.1, epochs=60,
+                            min_angles_deg=(-10.0, -90.0, -90.0), max_angles_deg=(100.0, 90.0, 90.0)))
+    window.docks.inspector_dock.raise_()
+    run_to_end(window)
+    window.replay.slider.setValue(12)
+    window.setGeometry(app.primaryScreen().availableGeometry())     # the taller controls moved it
+    settle()
+    shoot("reach.png", folder)
     window.close()
     app.quit()
 

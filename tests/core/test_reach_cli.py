@@ -1,15 +1,7 @@
 """The model's options on the command line: ``--reach X Y``, ``--relative``, ``--min-angles``, ``--max-angles``.
 
-``armsim solve --json`` is checked against a reference written here from the
-formulas alone, in plain Python floats and loops, calling no armsim code:
-
-- ``theta_i = q_1 + ... + q_i`` for relative joints, else ``theta = p``;
-- ``x_i = x_{i-1} + L_i cos theta_i`` from 0 and ``y_i = y_{i-1} + L_i sin theta_i`` from ``Y0``;
-- lateral ``E = 0.5 (T - y_n)^2``, ``dE/dtheta_i = -(T - y_n) L_i cos theta_i``;
-- reach ``E = 0.5 ((X - x_n)^2 + (Y - y_n)^2)``,
-  ``dE/dtheta_i = (X - x_n) L_i sin theta_i - (Y - y_n) L_i cos theta_i``;
-- relative ``dE/dq_j = sum_{i >= j} dE/dtheta_i``;
-- ``p <- clip(p - eta dE/dp, lo, hi)``.
+``armsim solve --json`` is checked against the plain-Python reference of the model's
+options (tests/core/reference_2d.py, which calls no armsim code).
 
 The JSON prints the start and final poses (angles, x, y) and every epoch's error;
 each agrees with the reference to 1e-12. When the run ends is the core's rule
@@ -26,77 +18,10 @@ from hypothesis import strategies as st
 from armsim import Params, solve
 from armsim.cli import build_parser, params_from
 from armsim.core.verdict import eta_verdict, verdict_for
+from tests.core.reference_2d import joints, updates
 from tests.helpers import POST_FINAL, POST_START, run_cli
 
 TOL = 1e-12
-
-
-# --------------------------------------------------------------------------- the reference
-def absolute(p, relative):
-    if not relative:
-        return list(p)
-    out, acc = [], 0.0
-    for i, v in enumerate(p):
-        acc = v if i == 0 else acc + v
-        out.append(acc)
-    return out
-
-
-def pose(p, lengths, base, relative):
-    xs, ys, x, y = [], [], 0.0, base
-    for t, L in zip(absolute(p, relative), lengths):
-        x += L * math.cos(t)
-        y += L * math.sin(t)
-        xs.append(x)
-        ys.append(y)
-    return xs, ys
-
-
-def energy(p, lengths, base, aim, relative):
-    xs, ys = pose(p, lengths, base, relative)
-    if aim[0] == "lateral":
-        gap = aim[1] - ys[-1]
-        return 0.5 * (gap * gap)
-    gx, gy = aim[1] - xs[-1], aim[2] - ys[-1]
-    return 0.5 * (gx * gx + gy * gy)
-
-
-def slope(p, lengths, base, aim, relative):
-    """dE/dp from the formulas above, each product and sum in the order the core documents.
-
-    A case where eta overshoots can be chaotic: a last-bit difference in one epoch then
-    grows each epoch, so the reference rounds as the model states it (``L_i cos theta_i``
-    is one factor, the chain rule's; the relative sums run from the last joint back).
-    """
-    th = absolute(p, relative)
-    xs, ys = pose(p, lengths, base, relative)
-    if aim[0] == "lateral":
-        d = [-(aim[1] - ys[-1]) * (L * math.cos(t)) for t, L in zip(th, lengths)]
-    else:
-        d = [(aim[1] - xs[-1]) * (L * math.sin(t)) - (aim[2] - ys[-1]) * (L * math.cos(t))
-             for t, L in zip(th, lengths)]
-    if not relative:
-        return d
-    sums, acc = [], 0.0
-    for i in reversed(range(len(d))):
-        acc = d[i] if i == len(d) - 1 else acc + d[i]
-        sums.append(acc)
-    return sums[::-1]
-
-
-def reference(angles_deg, lengths, base, aim, relative, eta, epochs, lo_deg=None, hi_deg=None):
-    """Every pose (radians) and error of ``epochs`` updates."""
-    n = len(angles_deg)
-    lo = [-math.inf] * n if lo_deg is None else [math.radians(v) for v in lo_deg]
-    hi = [math.inf] * n if hi_deg is None else [math.radians(v) for v in hi_deg]
-    p = [math.radians(a) for a in angles_deg]
-    poses, errors = [p], [energy(p, lengths, base, aim, relative)]
-    for _ in range(epochs):
-        g = slope(p, lengths, base, aim, relative)
-        p = [min(max(pj - eta * gj, lo_j), hi_j) for pj, gj, lo_j, hi_j in zip(p, g, lo, hi)]
-        poses.append(p)
-        errors.append(energy(p, lengths, base, aim, relative))
-    return poses, errors
 
 
 def close(a, b) -> bool:
@@ -157,10 +82,10 @@ def test_solve_json_with_the_options_agrees_with_a_plain_python_implementation(c
     assert 0 <= ran <= epochs and len(doc["errors"]) == ran + 1
     assert doc["status"] != "max_epochs" or ran == epochs
     aim = ("lateral", base) if aim == ("lateral", None) else aim        # no --target: the base's height
-    poses, errors = reference(angles, lengths, base, aim, relative, eta, ran, lo, hi)
+    poses, errors = updates(angles, lengths, base, aim, relative, eta, ran, lo, hi)
     assert all(close(a, b) for a, b in zip(doc["errors"], errors)), (doc["errors"], errors)
     for key, p in (("start", poses[0]), ("final", poses[-1])):
-        xs, ys = pose(p, lengths, base, relative)
+        xs, ys = joints(p, lengths, base, relative)
         shown = doc[key]
         assert len(shown["x"]) == len(shown["y"]) == len(shown["angles_deg"]) == len(angles)
         assert all(close(a, b) for a, b in zip(shown["x"], xs)), (key, shown["x"], xs)

@@ -1,0 +1,129 @@
+"""An independent implementation of the model's options: the reach task, relative joints and joint limits.
+
+Written from the formulas of the model (the README and the core's docstrings), in plain Python
+floats and loops; it calls no armsim code:
+
+- absolute angles ``theta_i = q_1 + ... + q_i`` for relative joints, else ``theta = w``;
+- ``x_i = x_{i-1} + L_i cos theta_i`` from 0 and ``y_i = y_{i-1} + L_i sin theta_i`` from ``Y0``;
+- lateral ``E = 0.5 (T - y_n)^2``, ``dE/dtheta_i = -(T - y_n) L_i cos theta_i``;
+- reach ``E = 0.5 ((X - x_n)^2 + (Y - y_n)^2)``,
+  ``dE/dtheta_i = (X - x_n) L_i sin theta_i - (Y - y_n) L_i cos theta_i``;
+- relative ``dE/dq_j = sum_{i >= j} dE/dtheta_i``, summed from the last joint back;
+- gradient ``p <- clip(p - eta dE/dp, lo, hi)``; hot and cold probes ``p_i +- eta`` (no clip
+  for a probe) and steps toward the smaller error, then the clip;
+- the run's end rules as the README states them, with the limits' "held" rule.
+
+Each product and sum is in the order the core documents (``L_i cos theta_i`` is one factor, the
+chain rule's): a case where eta overshoots can be chaotic, and a last-bit difference in one
+epoch then grows each epoch.
+"""
+import math
+from math import cos, fsum, hypot, pi, radians, sin
+
+
+def thetas(q, relative):
+    if not relative:
+        return list(q)
+    out, acc = [], None
+    for v in q:
+        acc = v if acc is None else acc + v
+        out.append(acc)
+    return out
+
+
+def joints(q, Ls, Y0, relative):
+    xs, ys, x, y = [], [], 0.0, Y0
+    for t, L in zip(thetas(q, relative), Ls):
+        x = x + L * cos(t)
+        y = y + L * sin(t)
+        xs.append(x)
+        ys.append(y)
+    return xs, ys
+
+
+def ref_error(q, Ls, Y0, aim, relative):
+    """``aim`` is ``("lateral", T)`` or ``("reach", X, Y)``."""
+    xs, ys = joints(q, Ls, Y0, relative)
+    if aim[0] == "lateral":
+        gap = aim[1] - ys[-1]
+        return 0.5 * (gap * gap)
+    gx, gy = aim[1] - xs[-1], aim[2] - ys[-1]
+    return 0.5 * (gx * gx + gy * gy)
+
+
+def ref_gradient(q, Ls, Y0, aim, relative):
+    xs, ys = joints(q, Ls, Y0, relative)
+    d = []
+    for t, L in zip(thetas(q, relative), Ls):
+        if aim[0] == "lateral":
+            d.append(-(aim[1] - ys[-1]) * (L * cos(t)))
+        else:
+            d.append((aim[1] - xs[-1]) * (L * sin(t)) - (aim[2] - ys[-1]) * (L * cos(t)))
+    if not relative:
+        return d
+    out, acc = [0.0] * len(d), None
+    for j in range(len(d) - 1, -1, -1):
+        acc = d[j] if acc is None else acc + d[j]
+        out[j] = acc
+    return out
+
+
+def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epochs, tol):
+    """Poses, errors and the status of a run, by the README's rules."""
+    n = len(angles_deg)
+    lo = [-math.inf] * n if lo_deg is None else [radians(v) for v in lo_deg]
+    hi = [math.inf] * n if hi_deg is None else [radians(v) for v in hi_deg]
+    limited = lo_deg is not None or hi_deg is not None
+    q = [radians(a) for a in angles_deg]
+    poses, errors = [q], [ref_error(q, Ls, Y0, aim, relative)]
+    span = fsum(Ls)
+    if aim[0] == "lateral":
+        gap = abs(aim[1] - Y0) - span
+    else:
+        d = hypot(aim[1], aim[2] - Y0)
+        gap = max(d - span, max(0.0, 2 * max(Ls) - span) - d)
+    least = 0.5 * gap * gap if gap > 0 else None
+    rises, turn, held = 0, 0.0, False
+    while True:
+        e = errors[-1]
+        if turn > pi or (rises >= 5 and e > errors[0]):
+            return poses, errors, "diverged"
+        if least is not None and e - least <= 1e-9 * least:
+            return poses, errors, "unreachable"
+        if e < tol:
+            return poses, errors, "converged"
+        if held:
+            return poses, errors, "unreachable"
+        if len(poses) > epochs:
+            return poses, errors, "max_epochs" if least is None else "unreachable"
+        if learner == "gradient":
+            step = [-(eta * g) for g in ref_gradient(q, Ls, Y0, aim, relative)]
+        else:
+            step = []
+            for i in range(n):
+                up = ref_error([v + eta if k == i else v for k, v in enumerate(q)], Ls, Y0, aim, relative)
+                down = ref_error([v - eta if k == i else v for k, v in enumerate(q)], Ls, Y0, aim, relative)
+                step.append(-eta if down < up else eta if up < down else 0.0)
+        turn = max(abs(s) for s in step)
+        moved = [v + s for v, s in zip(q, step)]
+        q = [min(max(v, a), b) for v, a, b in zip(moved, lo, hi)]
+        poses.append(q)
+        errors.append(ref_error(q, Ls, Y0, aim, relative))
+        f = errors[-1]
+        pushed = any(a - v > 1e-12 or v - b > 1e-12 for v, a, b in zip(moved, lo, hi))
+        held = limited and f > 0 and abs(e - f) <= 1e-12 * e and pushed
+        rises = rises + 1 if f > e else 0
+
+def updates(angles_deg, Ls, Y0, aim, relative, eta, epochs, lo_deg=None, hi_deg=None):
+    """Every pose (radians) and error of exactly ``epochs`` gradient updates, no end rule."""
+    n = len(angles_deg)
+    lo = [-math.inf] * n if lo_deg is None else [radians(v) for v in lo_deg]
+    hi = [math.inf] * n if hi_deg is None else [radians(v) for v in hi_deg]
+    q = [radians(a) for a in angles_deg]
+    poses, errors = [q], [ref_error(q, Ls, Y0, aim, relative)]
+    for _ in range(epochs):
+        g = ref_gradient(q, Ls, Y0, aim, relative)
+        q = [min(max(v - eta * d, a), b) for v, d, a, b in zip(q, g, lo, hi)]
+        poses.append(q)
+        errors.append(ref_error(q, Ls, Y0, aim, relative))
+    return poses, errors

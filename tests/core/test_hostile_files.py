@@ -26,37 +26,12 @@ from hypothesis import strategies as st
 from armsim.core.params import MAX_LINKS, Params
 from armsim.io import scenario
 from armsim.io.scenario import MAX_BYTES, Scenario, ScenarioError, load
+from tests.core.test_scenario import GOOD, good  # the post's setup as a scenario file, and edited
 
-GOOD = """\
-format = "armsim-scenario"
-version = 1
-
-[params]
-angles_deg = [22.0, -20.0, 14.0]
-base = 0.0
-eta = 0.075
-epochs = 20
-tol = 0.0
-learner = "gradient"
-"""
 #: What one refused load may allocate at its peak (tracemalloc): the file, its text and tomllib's work.
 MEMORY_BOUND = MAX_BYTES + 4 * 1024 * 1024
 #: Longest message beside the path: enough to name key, rule and line, never a value whole.
 MAX_MESSAGE = 250
-
-
-def good(**replace: str | None) -> str:
-    """GOOD with some `key = value` lines replaced (None drops the line) or, if new, appended."""
-    lines = GOOD.splitlines()
-    for key, value in replace.items():
-        hits = [i for i, line in enumerate(lines) if line.split(" = ")[0] == key]
-        if hits and value is None:
-            del lines[hits[0]]
-        elif hits:
-            lines[hits[0]] = f"{key} = {value}"
-        else:
-            lines.append(f"{key} = {value}")
-    return "\n".join(lines) + "\n"
 
 
 def view(**values: str) -> str:

@@ -237,6 +237,18 @@ class Params:
         return self.base if self.target is None else self.target
 
     @property
+    def aim(self) -> float | tuple[float, float]:
+        """The target as the task takes it: the height :attr:`goal` (lateral) or the point :attr:`reach`."""
+        return self.goal if self.reach is None else self.reach
+
+    def aimed_at(self, aim: Any) -> "Params":
+        """These params with the target moved to ``aim``: a height, or for the reach task a point (X, Y).
+
+        Raises ParamError (``target`` or ``reach``) for an aim the task cannot take.
+        """
+        return self.with_(target=aim) if self.reach is None else self.with_(reach=aim)
+
+    @property
     def is_post(self) -> bool:
         """The post's task and convention without limits: no reach point, absolute angles, no joint limits."""
         return (self.reach is None and self.relative is False and self.min_angles_deg is None

@@ -27,6 +27,16 @@ When a run ends (its ``status``)
                 degrees"). That is as close as the arm gets within its limits
                 from where it went, a statement about this run, not every pose.
 ``stopped``     the consumer stopped early (the window's Stop/Reset); set by it.
+
+Follow mode
+-----------
+A run's target may move while it goes on (:meth:`Run.retarget`: the window's
+target dragged during a run). The epochs from then on aim at the new target;
+the result records each move (:attr:`Result.moves`) and rebuilds every epoch
+against the target it had. A move starts the divergence rule afresh (the error
+against a new target may well rise at first). While :attr:`Run.holding` is
+set (the mouse holds the target) the run does not end for reaching the target
+or getting as close as it can: only divergence and the last epoch end it.
 """
 from __future__ import annotations
 
@@ -81,13 +91,23 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _rebuild(params: Params, angles: np.ndarray, etas: np.ndarray, j: int) -> Epoch:
-    """The record of epoch ``j`` recomputed from stored angles and etas (j already checked)."""
-    s = setup(params)
+def _rebuild(params: Params, moves, angles: np.ndarray, etas: np.ndarray, j: int) -> Epoch:
+    """The record of epoch ``j`` recomputed from stored angles, etas and target moves (j already checked)."""
     if j == 0:
-        return _start(params, s.lengths, s)
+        return _start(params, _lengths(params), setup(params))
+    s = setup(aimed(params, moves, j))
     w = angles[j - 1]
     return update(LEARNER_STEPS[params.learner], s, w, s.task.end(w), etas[j - 1], j)
+
+
+def aimed(params: Params, moves, j: int) -> Params:
+    """``params`` aimed at the target epoch ``j`` used: the last of ``moves`` ``(epoch, aim)`` at or before it."""
+    aim = None
+    for epoch, to in moves:
+        if epoch > j:
+            break
+        aim = to
+    return params if aim is None else params.aimed_at(aim)
 
 
 def least_error(params: Params) -> float:
@@ -117,6 +137,9 @@ class Result:
     ``angles[j]`` (radians) and ``errors[j]`` are the pose and error after ``j``
     updates; ``etas[j-1]`` is the rate epoch ``j`` used. Any epoch's full record
     is rebuilt on demand by :meth:`epoch`, bit for bit as the run produced it.
+    ``params`` is the setup the run started from; ``moves`` lists the target's moves
+    during the run (follow mode), ``(epoch, aim)``: epochs from ``epoch`` on aimed at
+    ``aim`` (a height, or a point for the reach task); empty when it never moved.
     """
 
     params: Params
@@ -125,6 +148,7 @@ class Result:
     angles: np.ndarray
     errors: np.ndarray
     etas: np.ndarray
+    moves: tuple = ()
 
     @property
     def epochs_run(self) -> int:
@@ -140,17 +164,21 @@ class Result:
 
     def epoch(self, j: int) -> Epoch:
         """The record of epoch ``j`` (0 = start), recomputed from the stored angles."""
-        return _rebuild(self.params, self.angles, self.etas, range(self.epochs_run + 1)[j])
+        return _rebuild(self.params, self.moves, self.angles, self.etas, range(self.epochs_run + 1)[j])
+
+    def params_at(self, j: int = -1) -> Params:
+        """The setup aimed at the target epoch ``j`` used (``params`` itself unless the target moved)."""
+        return aimed(self.params, self.moves, range(self.epochs_run + 1)[j])
 
 
-def _result(params, angles, errors, etas, k, status, reason) -> Result:
+def _result(params, angles, errors, etas, k, status, reason, moves=()) -> Result:
     if k == len(errors):
         # Full: nothing more can be written, so the buffers themselves become the result's
         # (read-only from now on) and a run that used every epoch skips three copies.
         parts = angles, errors, etas
     else:
         parts = angles[:k].copy(), errors[:k].copy(), etas[:max(k - 1, 0)].copy()
-    return Result(params, status, reason, *map(_frozen, parts))
+    return Result(params, status, reason, *map(_frozen, parts), tuple(moves))
 
 
 class History:
@@ -201,6 +229,9 @@ class Run:
         Why it ended, in words ("" while it goes on).
     angles, errors, etas : ndarray
         Read-only views of what is stored so far (see the properties).
+    holding : bool
+        While True (the window's mouse holds the target) only divergence and the
+        last epoch end the run; see "Follow mode" in the module docstring.
     """
 
     def __init__(self, params: Params):
@@ -219,8 +250,9 @@ class Run:
         self._xy = None if self._setup is None else self._setup.task.end(rec.angles)   # for the model's options
         self._rises, self.count = 0, 1
         self.status, self.reason = None, ""
-        gap = _gap(params)          # one computation for both: gap > 0 is "not params.reachable"
-        self._floor, self._unreachable = (0.5 * gap * gap if gap > 0 else 0.0), gap > 0
+        self._aimed, self._moves, self.holding = params, [], False
+        self._goal = params.goal                # the post's task's target (its numpy path)
+        self._aim_floor(params)
         self._step = LEARNER_STEPS[params.learner]
         self._kernel = None
         if self._step is delta_rule and n <= KERNEL_MAX_LINKS and self._setup is None:
@@ -231,6 +263,50 @@ class Run:
                             RISES_TO_DIVERGE, max(params.lengths)) + (() if self._lengths is None else params.lengths)
         self._w = rec.angles.tolist() if self._kernel else rec.angles
         self._ends(None, rec.error, 0, 0)
+
+    def _aim_floor(self, params: Params) -> None:
+        gap = _gap(params)          # one computation for both: gap > 0 is "not params.reachable"
+        self._floor, self._unreachable = (0.5 * gap * gap if gap > 0 else 0.0), gap > 0
+
+    @property
+    def aimed(self) -> Params:
+        """The setup aimed at the current target: ``params`` until the first :meth:`retarget`."""
+        return self._aimed
+
+    @property
+    def moves(self) -> tuple:
+        """The target's moves so far, ``(epoch, aim)``, as :attr:`Result.moves` lists them."""
+        return tuple(self._moves)
+
+    def retarget(self, aim) -> bool:
+        """Aim the epochs from the next one on at ``aim``: a height, or for the reach task a point (X, Y).
+
+        Returns False (and changes nothing) once the run has ended. Raises ParamError
+        for an aim the task cannot take. The pose stays; the divergence rule starts
+        afresh from its error against the new target.
+        """
+        if self.status is not None:
+            return False
+        new = self._aimed.aimed_at(aim)
+        if new.aim == self._aimed.aim:
+            return True
+        self._aimed = new
+        if self._moves and self._moves[-1][0] == self.count:       # two moves between epochs: the last counts
+            self._moves[-1] = (self.count, new.aim)
+        else:
+            self._moves.append((self.count, new.aim))
+        if self._kernel is not None:        # the kernel holds the target in its constants: numpy from now on
+            self._kernel = None
+            self._w = np.array(self._w)
+        if self._setup is None:
+            self._goal = new.goal
+            self._e = error(self._y, self._goal)
+        else:
+            self._setup = setup(new)
+            self._e = self._setup.task.error(*self._xy)
+        self._start_error, self._rises = self._e, 0
+        self._aim_floor(new)
+        return True
 
     @property
     def angles(self) -> np.ndarray:
@@ -297,7 +373,7 @@ class Run:
 
     def _numpy(self, k: int, eta: float) -> int:
         """Epochs one at a time in numpy, the post's task: hot and cold, or more links than the kernel takes."""
-        step, lengths, base, goal = self._step, self._lengths, self.params.base, self.params.goal
+        step, lengths, base, goal = self._step, self._lengths, self.params.base, self._goal
         task = Task(lengths, base, goal)               # for hot and cold's probes
         w, y, e, rises, j = self._w, self._y, self._e, self._rises, self.count
         grad = step is delta_rule                  # hot and cold needs no gradient
@@ -362,12 +438,13 @@ class Run:
                 return self._end("diverged", f"joint {joint} turned {math.degrees(turn):,.0f} degrees in one epoch")
         if rises >= RISES_TO_DIVERGE and err > self._start_error:
             return self._end("diverged", f"the error rose {rises} epochs in a row, above the start error")
-        if self._unreachable and err - self._floor <= 1e-9 * self._floor:
-            return self._end("unreachable")
-        if err < p.tol:
-            return self._end("converged", f"the error fell below tol = {p.tol:g}")
-        if held:
-            return self._end("unreachable", "the error stopped falling: " + _held_words(held))
+        if not self.holding:
+            if self._unreachable and err - self._floor <= 1e-9 * self._floor:
+                return self._end("unreachable")
+            if err < p.tol:
+                return self._end("converged", f"the error fell below tol = {p.tol:g}")
+            if held:
+                return self._end("unreachable", "the error stopped falling: " + _held_words(held))
         if done is not None and done >= p.epochs:
             return self._end("unreachable") if self._unreachable else \
                 self._end("max_epochs", f"all {p.epochs} epochs ran")
@@ -375,13 +452,13 @@ class Run:
 
     def _end(self, status: str, reason: str = "") -> bool:
         if status == "unreachable" and not reason:      # worded here: formatting it on every epoch tested costs time
-            reason = _out_of_reach(self.params)
+            reason = _out_of_reach(self._aimed)
         self.status, self.reason = status, reason
         return True
 
     def epoch(self, j: int) -> Epoch:
         """The full record of epoch ``j`` (0 = start), rebuilt as :meth:`Result.epoch` does."""
-        return _rebuild(self.params, self._angles, self._etas, range(self.count)[j])
+        return _rebuild(self.params, self._moves, self._angles, self._etas, range(self.count)[j])
 
     def result(self, status: str | None = None, reason: str = "") -> Result:
         """The run so far as a :class:`Result`; ``status``/``reason`` override the run's own.
@@ -390,7 +467,7 @@ class Run:
         by this and may be advanced further (its arrays are then copied).
         """
         return _result(self.params, self._angles, self._errors, self._etas, self.count,
-                       status or self.status or "stopped", reason or self.reason)
+                       status or self.status or "stopped", reason or self.reason, self._moves)
 
     def stop(self, reason: str = "stopped by the user") -> Result:
         """End a run still going as ``stopped`` and return its :class:`Result` (a finished run's as it is)."""

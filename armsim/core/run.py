@@ -278,6 +278,10 @@ class Run:
         """The target's moves so far, ``(epoch, aim)``, as :attr:`Result.moves` lists them."""
         return tuple(self._moves)
 
+    def params_at(self, j: int = -1) -> Params:
+        """The setup aimed at the target epoch ``j`` used, as :meth:`Result.params_at`."""
+        return aimed(self.params, self._moves, range(self.count)[j])
+
     def retarget(self, aim) -> bool:
         """Aim the epochs from the next one on at ``aim``: a height, or for the reach task a point (X, Y).
 

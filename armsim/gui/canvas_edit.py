@@ -1,15 +1,20 @@
 """Direct manipulation on the arm canvas: the target and the start pose under the mouse.
 
-This module owns what the mouse does to the setup on the arm canvas while no run
-plays: a click on empty canvas places the target there (the height of the
-line for the post's task, the point for the reach task); dragging the target
-line or point moves it; dragging a joint of the red start pose turns the link
+This module owns what the mouse does to the setup on the arm canvas: a click
+on empty canvas places the target there (the height of the line for the post's
+task, the point for the reach task); dragging the target line or point moves
+it; while no run plays, dragging a joint of the red start pose turns the link
 before it so that the joint follows the mouse, as a teach pendant does (for
 relative joints the rest of the arm turns with it; a joint with limits stops
 at them). Every change is written through the app state (``state.update``),
-so the controls, meter and inspector follow as for a typed value. The canvas
-keeps its framing during a drag; a left drag edits and never pans, the wheel
-zooms, and View > Frame the arm (F) frames it again.
+so the controls, meter and inspector follow as for a typed value.
+
+While a run plays or is paused, the target moves the same way and the run
+follows it (the state's ``aimChanged``, "follow" mode); while the mouse holds
+it the run does not end for reaching it (``runner.hold``), so a teacher can
+make the arm chase the mouse. The canvas keeps its framing during a drag; a
+left drag edits and never pans, the wheel zooms, and View > Frame the arm (F)
+frames it again.
 """
 from __future__ import annotations
 
@@ -94,14 +99,19 @@ class CanvasEdit(QObject):
         kind = event.type()
         if kind not in (QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.MouseButtonRelease):
             return False
-        if self.window.state.run_state != "idle":
-            return False
+        runner = self.window.runner
         if kind == QEvent.MouseButtonPress and event.button() == Qt.LeftButton:
+            running = self.window.state.run_state != "idle"
             self.grabbed = self._pick(event.position())
+            if running and self.grabbed and self.grabbed[0] == "joint":
+                self.grabbed = None             # a run's start pose is its history: it stays
+                return True
             self.view.frame_held = True
             if self.grabbed is None:                                    # empty canvas: the target goes there
                 self._apply(("target",), *self._to_data(event.position()))
                 self.view.frame_held = False
+            elif running:
+                runner.hold(True)
             return True
         if kind == QEvent.MouseMove and self.grabbed is not None:
             self.update(self.grabbed, *self._to_data(event.position()))
@@ -111,5 +121,6 @@ class CanvasEdit(QObject):
             self._apply(self.grabbed, *self._to_data(event.position()))     # the last position always lands
             self.grabbed = None
             self.view.frame_held = False
+            runner.hold(False)
             return True
         return False

@@ -295,6 +295,7 @@ class ControlPanel(QWidget):
         outer.addWidget(play_box)
 
         state.setupChanged.connect(self.show_setup)
+        state.aimChanged.connect(self.show_setup)           # the target moved during a run (follow mode)
         state.etaChanged.connect(self.show_eta)
         state.speedChanged.connect(self.show_speed)
         self.show_setup(state.params)

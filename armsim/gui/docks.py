@@ -110,20 +110,20 @@ class BottomDocks:
         if self.landscape_dock.built and on_screen(self.landscape_dock):
             self.landscape_dock.view.set_current(rec.angles)
 
-    def inspect(self, rec, goal: float) -> None:
-        """The chain-rule table for ``rec``, if the tab shows (a refresh costs a few ms)."""
+    def inspect(self, rec, params) -> None:
+        """The chain-rule table for ``rec`` of a run aimed as ``params``, if the tab shows (a refresh: a few ms)."""
         if rec.delta is not None and on_screen(self.inspector_dock):
-            self.inspector.show_epoch(rec, goal, learner=self.state.params.learner, params=self.state.params)
+            self.inspector.show_epoch(rec, params.goal, learner=params.learner, params=params)
 
     def inspect_shown(self) -> None:
         """The chain-rule tab came to the front: it shows the epoch on screen."""
         w, result = self.window, self.state.result
         if result is not None and result.epochs_run:
-            self.inspector.show_epoch(result.epoch(w.epoch_shown), result.params.goal,
-                                      learner=result.params.learner, params=result.params)
+            p = result.params_at(w.epoch_shown)
+            self.inspector.show_epoch(result.epoch(w.epoch_shown), p.goal, learner=p.learner, params=p)
         elif self.state.run_state != "idle" and w.record_shown is not None and w.record_shown.delta is not None:
-            self.inspector.show_epoch(w.record_shown, self.state.params.goal, learner=self.state.params.learner,
-                                      params=self.state.params)
+            p = w.aimed_shown
+            self.inspector.show_epoch(w.record_shown, p.goal, learner=p.learner, params=p)
         elif self.state.run_state == "idle":
             w.show_next_update()
 

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.runner = Runner(self.state, self.jobs, self)
         self.epoch_shown = 0
         self.record_shown = None        # the last frame's epoch record while a run plays
+        self.aimed_shown = self.state.params    # the setup aimed at the target record_shown used
         # A long export that runs on this thread (video frames are drawn here) sets this to a callable
         # that cancels it and closes the window once it has unwound; closeEvent calls it instead of closing.
         self.close_when_export_ends = None
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.replay = replay.install(self)      # any epoch of a finished or paused run
         layout.insertWidget(1, self.replay)     # under the plots, above the readout
         self.state.setupChanged.connect(self._setup_changed)
+        self.state.aimChanged.connect(self.arm_view.set_aim)     # follow mode: the run goes on
         self.state.etaChanged.connect(self._eta_changed)
         self.state.runStateChanged.connect(self._run_state_changed)
         self.state.resultChanged.connect(self._result_changed)
@@ -197,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def _clear_run(self) -> None:
         self.state.set_result(None)
-        self.epoch_shown, self.record_shown = 0, None
+        self.epoch_shown, self.record_shown, self.aimed_shown = 0, None, self.state.params
         self.docks.clear_run()
         self.arm_view.clear_run()
         p = self.state.params
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         self.epoch_shown = result.epochs_run
         self.docks.finished(result)
         if result.epochs_run:
+            self.aimed_shown = result.params_at(-1)
             self._show_pose_numbers(result.epoch(-1))
         colour = "#b00020" if result.status == "diverged" else "#1b5e20"
         self.say(f"<b style='color:{colour}'>{STATUS_WORDS[result.status]}</b>: {html.escape(result.reason)} · "
@@ -258,7 +261,7 @@ class MainWindow(QMainWindow):
         self.arm_view.show_pose(rec.angles, frame.trail)
         self.docks.show_pose(rec)
         self.frames_drawn += 1
-        self.epoch_shown, self.record_shown = rec.index, rec
+        self.epoch_shown, self.record_shown, self.aimed_shown = rec.index, rec, frame.aimed
         # Numbers are for reading: during a fast run they change a few times a second, not every frame
         # (each change of a label lays out the panels around it); paused, stepped or at the end, at once.
         text_due = playing and time.monotonic() - self._text_at >= TEXT_INTERVAL and not self._text_timer.isActive()
@@ -293,7 +296,7 @@ class MainWindow(QMainWindow):
     def _show_pose_numbers(self, rec) -> None:
         """The inspector and the eta meter follow the pose the window shows."""
         self._judge(rec.angles)
-        self.docks.inspect(rec, self.state.params.goal)
+        self.docks.inspect(rec, self.aimed_shown)
 
     def _judge(self, angles) -> None:
         p = self.state.params

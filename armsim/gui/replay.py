@@ -41,10 +41,12 @@ def install(window) -> Replay:
 
 
 class _PausedHistory:
-    """The epochs of the paused (or playing) run so far, rebuilt from the setup and each frame's eta."""
+    """The epochs of the paused (or playing) run so far, rebuilt from its start, each frame's eta and the
+    target's moves."""
 
     def __init__(self):
         self.segments: list[tuple[int, float | None]] = []     # (records after the frame, eta its last epoch used)
+        self.moves: tuple = ()                                 # the target's moves so far (Result.moves)
         self.run: Run | None = None
 
     @property
@@ -56,18 +58,24 @@ class _PausedHistory:
         if frame.first == 0:            # the first frame of a run
             self.clear()
         self.segments.append((frame.last.index + 1, frame.last.eta))
+        self.moves = frame.moves
 
     def clear(self) -> None:
-        self.segments, self.run = [], None
+        self.segments, self.moves, self.run = [], (), None
 
     def rebuilt(self, params) -> Run:
-        """The run up to :attr:`count`, computed once and extended as the run goes on."""
+        """The run from ``params`` (its start) up to :attr:`count`, computed once and extended as it goes on."""
         if self.run is None:
             self.run = Run(params)
+            self.run.holding = True         # the run it copies has not ended, nor may the copy before it
         run = self.run
         for end, eta in self.segments:
-            if end > run.count and run.status is None:
-                run.advance(end - run.count, eta)
+            while run.count < end and run.status is None:
+                for epoch, aim in self.moves:
+                    if epoch == run.count:
+                        run.retarget(aim)
+                stop = min([end] + [epoch for epoch, _ in self.moves if epoch > run.count])
+                run.advance(stop - run.count, eta)
         return run
 
 
@@ -108,14 +116,16 @@ class Replay(QWidget):
 
     # -- what there is to replay ------------------------------------------------------------
     def _source(self):
-        """``(angles, errors, record_of, last)`` of the history to replay, or None when there is none."""
+        """``(angles, errors, record_of, params_at, last)`` of the history to replay, or None when there is none.
+
+        ``params_at(j)`` is the setup aimed at the target epoch ``j`` used (it moves in follow mode)."""
         w = self.window_
         result = w.state.result
         if result is not None:
-            return result.angles, result.errors, result.epoch, result.epochs_run
+            return result.angles, result.errors, result.epoch, result.params_at, result.epochs_run
         if w.state.run_state == "paused" and self.history.count > 1:
-            run = self.history.rebuilt(w.state.params)
-            return run.angles, run.errors, run.epoch, run.count - 1
+            run = self.history.rebuilt(w.runner.params)
+            return run.angles, run.errors, run.epoch, run.params_at, run.count - 1
         return None
 
     def available(self) -> bool:
@@ -148,22 +158,23 @@ class Replay(QWidget):
         source = self._source()
         if source is None:
             return
-        angles, errors, record_of, last = source
+        angles, errors, record_of, params_at, last = source
         j = min(j, last)
         w = self.window_
-        p = w.state.params
+        p = params_at(j)
+        w.arm_view.set_aim(p)
         w.arm_view.show_pose_with_trail(angles[j], tuple(angles[max(0, j - TRAIL_LENGTH):j]))
         w.error_plot.current = j
         w.error_plot.redraw()
         rec = record_of(j)
         w.epoch_shown = j
         if w.state.run_state == "paused":
-            w.record_shown = rec        # what a pause or an eta change shows next
+            w.record_shown, w.aimed_shown = rec, p      # what a pause or an eta change shows next
         if j == 0:
             w.show_next_update()        # epoch 0 made no update: the first one it leads to
         else:
             w.controls.meter.judge(w.state.eta, rec.angles, p.lengths, p.learner, params=p)
-            w.docks.inspect(rec, p.goal)
+            w.docks.inspect(rec, p)
         grad = "" if rec.dE_dw is None else f" · |dE/dw| {rec.grad_norm:.3g}"
         eta = "" if rec.eta is None else f" · eta {rec.eta:g}"
         w.say(f"<b>replay</b> · epoch {j} / {last} · error {errors[j]:.6g}{grad}{eta}")

@@ -14,7 +14,9 @@ hundreds of Python/C++ crossings, each waiting up to the GIL's switch interval.
 :class:`~armsim.gui.jobs.Jobs`, passes on eta and speed changes from the
 :class:`~armsim.gui.state.AppState`, and writes the run's state and result
 back into it. Pause, step and stop reach the worker through :class:`_Control`,
-which it checks before every chunk.
+which it checks before every chunk, and so does the target when it moves during
+the run (follow mode: the state's ``aimChanged``; :meth:`Runner.hold` while the
+mouse holds it, so the run does not end under the user's hand).
 """
 from __future__ import annotations
 
@@ -47,6 +49,8 @@ class Frame:
     errors: np.ndarray          # errors of epochs first .. last.index
     last: Epoch
     trail: tuple                # angles (radians) of a few epochs inside this frame, oldest first
+    aimed: Params               # the setup aimed at the target ``last`` used
+    moves: tuple = ()           # the target's moves so far (Result.moves)
 
 
 class _Control:
@@ -57,6 +61,8 @@ class _Control:
         self.drawn = threading.Event()      # the GUI has drawn the last frame sent
         self.eta = eta                      # floats: swapped atomically, read before every chunk
         self.speed = speed
+        self.aim = None                     # the target to follow (a height or a point), None: unmoved
+        self.holding = False                # the mouse holds the target
         self._cond = threading.Condition()
         self._paused, self._steps = paused, steps
 
@@ -113,12 +119,15 @@ def play(ctx: JobContext, params: Params, control: _Control):
     last_frame = time.perf_counter()
     pace = (last_frame, 0, control.speed)     # (since, epochs since, at speed) for a limited speed
 
+    aim = None                      # the last target taken from the window
+
     def flush() -> None:
         nonlocal sent, slice_, last_frame
         count = run.count
         if count <= sent:
             return
-        frame = Frame(sent, run.errors[sent:count].copy(), run.epoch(count - 1), _trail(run.angles[sent:count]))
+        frame = Frame(sent, run.errors[sent:count].copy(), run.epoch(count - 1), _trail(run.angles[sent:count]),
+                      run.aimed, run.moves)
         sent = count
         control.drawn.clear()
         began = time.perf_counter()
@@ -139,6 +148,10 @@ def play(ctx: JobContext, params: Params, control: _Control):
             continue
         if control.paused and not stepped:
             continue                                  # resumed or woken: look again
+        if control.aim is not aim:
+            aim = control.aim
+            run.retarget(aim)
+        run.holding = control.holding
         speed = control.speed
         if stepped:
             n = 1
@@ -181,13 +194,15 @@ class Runner(QObject):
         self.state, self.jobs = state, jobs
         self._job: Job | None = None
         self._control: _Control | None = None
+        self.params: Params | None = None       # the setup the current run started from
         state.etaChanged.connect(self._eta_changed)
+        state.aimChanged.connect(self._aim_changed)
         state.speedChanged.connect(self._speed_changed)
 
     def start(self, *, paused: bool = False, steps: int = 0) -> None:
         """Start a run of the current setup (stopping any current one first)."""
         self.stop()
-        params = self.state.params
+        self.params = params = self.state.params
         self.state.set_result(None)
         self._control = _Control(eta=params.eta, speed=self.state.speed, paused=paused, steps=steps)
         self._job = job = self.jobs.start("run", play, params, self._control)
@@ -221,6 +236,11 @@ class Runner(QObject):
         self._job = self._control = None
         self.state.set_run_state("idle")
 
+    def hold(self, on: bool) -> None:
+        """The mouse holds the target (``on``) or let it go: held, the run does not end for reaching it."""
+        if self._control is not None:
+            self._control.holding = bool(on)
+
     def frame_drawn(self) -> None:
         """The window has painted the last frame: the worker may compute the next."""
         if self._control is not None:
@@ -250,6 +270,11 @@ class Runner(QObject):
     def _eta_changed(self, eta: float) -> None:
         if self._control is not None:
             self._control.eta = eta
+
+    @Slot(object)
+    def _aim_changed(self, params: Params) -> None:
+        if self._control is not None:
+            self._control.aim = params.aim
 
     @Slot(float)
     def _speed_changed(self, speed: float) -> None:

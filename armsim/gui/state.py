@@ -12,6 +12,10 @@ Signals
 setupChanged(Params)
     Anything but eta changed (angles, lengths, links, base, target, epochs, tol,
     learner): the start pose and any run of the old setup are out of date.
+aimChanged(Params)
+    Only the target moved (the same task) while a run plays or is paused: the
+    run aims at it from its next epoch ("follow" mode) and goes on. Idle, a
+    moved target is a setupChanged like any other change.
 etaChanged(float)
     Eta changed; a run in progress uses it from its next epoch.
 speedChanged(float)
@@ -52,10 +56,18 @@ def _setup_key(p: Params) -> tuple:
     return tuple(getattr(p, f.name) for f in fields(p) if f.name != "eta")
 
 
+def _moved_only(old: Params, new: Params) -> bool:
+    """``new`` is ``old`` with its target moved, the task kept (what a running run can follow)."""
+    if old.task != new.task or old.aim == new.aim:
+        return False
+    return _setup_key(old.aimed_at(new.aim)) == _setup_key(new.aimed_at(new.aim))
+
+
 class AppState(QObject):
     """The current setup, speed, run state and results; see the module docstring for the signals."""
 
     setupChanged = Signal(object)
+    aimChanged = Signal(object)
     etaChanged = Signal(float)
     speedChanged = Signal(float)
     runStateChanged = Signal(str)
@@ -97,7 +109,9 @@ class AppState(QObject):
         if problem is not None:
             raise problem
         old, self._params = self._params, params
-        if _setup_key(old) != _setup_key(params):
+        if self._run_state != "idle" and _moved_only(old, params):
+            self.aimChanged.emit(params)
+        elif _setup_key(old) != _setup_key(params):
             self.setupChanged.emit(params)
         if old.eta != params.eta:
             self.etaChanged.emit(params.eta)

@@ -192,22 +192,36 @@ class ArmView(LivePlot):
     # -- content ------------------------------------------------------------------------
     def set_params(self, params: Params) -> None:
         """A new arm or start pose: draw the red start, clear the run, frame the view."""
-        self.params = params
         x, y = pose_points(np.radians(params.angles_deg), params)
         self.start_curve.setData(x, y)
         self.base_marker.setData([0.0], [params.base])
-        reach = params.reach
-        self.getPlotItem().setLabel("left", "y" if reach else "lateral position Y")
-        self.target_line.setVisible(reach is None)
-        self.target_line.setValue(params.goal)
-        self.target_point.setData([reach[0]] if reach else [], [reach[1]] if reach else [])
-        self.target_label.setText(f"target ({reach[0]:g}, {reach[1]:g})" if reach else f"target {params.goal:g}")
+        self.getPlotItem().setLabel("left", "y" if params.reach else "lateral position Y")
+        self._draw_aim(params)
         self.clear_run()
         if not self.frame_held:
             self._bounds = None
         tx, ty = self._target_points()
         self._include(np.append(x, tx), np.append(y, ty))
         self.limits.setData(*limit_marks(np.radians(params.angles_deg), params))
+
+    def set_aim(self, params: Params) -> None:
+        """The target moved (follow mode, or a replayed epoch of such a run): draw it there, the run kept.
+
+        ``params`` is the shown setup aimed elsewhere (the same arm and task)."""
+        self._draw_aim(params)
+        if not self.frame_held:
+            tx, ty = self._target_points()
+            self._include(tx if len(tx) else np.array([0.0]), ty)
+        elif self._bounds is not None:
+            self._place_label(self._bounds[1])
+
+    def _draw_aim(self, params: Params) -> None:
+        self.params = params
+        reach = params.reach
+        self.target_line.setVisible(reach is None)
+        self.target_line.setValue(params.goal)
+        self.target_point.setData([reach[0]] if reach else [], [reach[1]] if reach else [])
+        self.target_label.setText(f"target ({reach[0]:g}, {reach[1]:g})" if reach else f"target {params.goal:g}")
 
     def reframe(self) -> None:
         """Frame the start pose, the target and the pose shown afresh (after a zoom with the wheel)."""
@@ -267,7 +281,8 @@ class ArmView(LivePlot):
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             return False
         self.final_curve.setData(x, y)
-        self._include(x, y)
+        if not self.frame_held:         # the view never moves under a mouse that drags the target
+            self._include(x, y)
         if self.params.limited:
             self.limits.setData(*limit_marks(angles, self.params))
         return True
@@ -297,6 +312,12 @@ class ArmView(LivePlot):
         tx, ty = self._target_points()
         self._include(np.append(x, tx), np.append(y, ty))
 
+    def _place_label(self, hi: np.ndarray) -> None:
+        """The target's label beside the point, or at the line's right end (``hi`` the view's top right)."""
+        reach = self.params.reach
+        self.target_label.setAnchor((0, 1) if reach else (1, 1))
+        self.target_label.setPos(*(reach if reach else (hi[0], self.params.goal)))
+
     def _include(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the view (never shrink it mid-run) so these points show, with a margin.
 
@@ -317,7 +338,5 @@ class ArmView(LivePlot):
             half = np.maximum((hi - lo) / 2 + pad, 0.35 * r)     # never a sliver
             lo, hi = centre - half, centre + half
         self._bounds = (lo, hi)
-        reach = self.params.reach
-        self.target_label.setAnchor((0, 1) if reach else (1, 1))     # beside the point, or the line's right end
-        self.target_label.setPos(*(reach if reach else (hi[0], self.params.goal)))
+        self._place_label(hi)
         self.getPlotItem().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

@@ -1,5 +1,6 @@
 """Direct manipulation on the arm canvas, through real mouse events on its viewport: a joint dragged sets the
-start pose, a click places the target, the target is dragged; nothing moves while a run plays."""
+start pose, a click places the target, the target is dragged; a run's start pose stays put. Follow mode (the
+target moved during a run) is in test_follow.py."""
 import math
 
 import numpy as np
@@ -83,14 +84,18 @@ def test_a_joint_dragged_past_its_limit_stops_at_it(qtbot, make_window):
     assert window.state.params.angles_deg[0] == 40.0
 
 
-def test_the_mouse_changes_nothing_while_a_run_plays(qtbot, make_window):
-    window = make_window(Params(epochs=100_000, eta=0.001), speed=50)
+def test_a_joint_pressed_while_a_run_plays_changes_nothing(qtbot, make_window):
+    """A run's start pose is its history: only the target moves under the mouse then (follow mode)."""
+    setup = Params(epochs=100_000, eta=0.001)
+    window = make_window(setup, speed=50)
     view = window.arm_view
+    qtbot.wait(50)
     window.actions.run.trigger()
     qtbot.waitUntil(lambda: window.state.run_state == "running")
     before = window.state.params
-    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=pixel(view, 1.5, -0.6))
-    assert window.state.params is before
+    x, y = pose_points(np.radians(setup.angles_deg), setup)
+    drag(qtbot, view, pixel(view, x[2], y[2]), pixel(view, x[2] + 0.3, y[2] + 0.5))
+    assert window.state.params is before and window.state.run_state == "running"
     window.reset()
 
 

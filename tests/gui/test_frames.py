@@ -12,8 +12,9 @@ from tests.helpers import click, marker_point, run_to_end, type_into
 FAST = math.inf
 
 
-def frame_of(records):
-    return Frame(records[0].index, np.array([r.error for r in records]), records[-1], tuple(r.angles for r in records))
+def frame_of(records, params):
+    return Frame(records[0].index, np.array([r.error for r in records]), records[-1], tuple(r.angles for r in records),
+                 params)
 
 
 def test_a_plot_squeezed_by_the_splitter_does_not_hold_the_solver(qtbot, make_window):
@@ -29,7 +30,7 @@ def test_a_plot_squeezed_by_the_splitter_does_not_hold_the_solver(qtbot, make_wi
         qtbot.wait(50)          # the plot lays its axes out again for the new width in the next event pass
         assert squeezed.isVisible()
         for first in range(1, 40, 10):                   # frame after frame, as the worker sends them
-            window._on_frame(frame_of(records[first:first + 10]))
+            window._on_frame(frame_of(records[first:first + 10], window.params))
             assert window._unpainted == {other}
             qtbot.waitUntil(lambda: not window._unpainted, timeout=2000)    # painted: the solver may go on
 

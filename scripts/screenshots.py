@@ -122,8 +122,25 @@ def main(folder: str) -> None:
     window.setGeometry(app.primaryScreen().availableGeometry())     # the taller controls moved it
     settle()
     shoot("reach.png", folder)
+
+    follow(window, folder)
     window.close()
     app.quit()
+
+
+def follow(window: MainWindow, folder: str) -> None:
+    """Follow mode: the target moved around a circle while a run plays (as a mouse drags it), the arm chasing."""
+    window.set_setup(Params(angles_deg=(30.0, -10.0, 50.0), lengths=(1.2, 1.0, 0.8), reach=(2.0, 1.0), eta=0.08,
+                            epochs=100_000, tol=1e-9))
+    window.state.set_speed(40)
+    window.run_or_pause()
+    window.runner.hold(True)                    # as a mouse holding the target does: the run goes on
+    for k in range(1, 56):
+        a = 0.46 + 0.05 * k
+        window.state.update(reach=(round(2.2 * math.cos(a), 3), round(2.2 * math.sin(a), 3)))
+        settle(70)
+    shoot("follow.png", folder)
+    window.reset()
 
 
 if __name__ == "__main__":

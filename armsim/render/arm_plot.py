@@ -212,7 +212,7 @@ class ArmView(LivePlot):
         if not self.frame_held:
             tx, ty = self._target_points()
             self._include(tx if len(tx) else np.array([0.0]), ty)
-        elif self._bounds is not None:
+        if self._bounds is not None:
             self._place_label(self._bounds[1])
 
     def _draw_aim(self, params: Params) -> None:

@@ -26,6 +26,9 @@ from armsim.render.theme import LIGHT, LOG_FLOOR, Theme, style_axes
 __all__ = ["ErrorCurve", "ErrorPlot", "LOG_FLOOR", "epochs", "for_long_curves"]
 
 GROW = 1.25             # a linear error axis that must grow makes this much room above the largest error
+#: Epochs the epoch axis shows at first; a longer run doubles it as it goes (a run of 100,000 epochs that a
+#: user steers by hand would otherwise be a vertical line at the left edge).
+FIRST_SPAN = 200
 
 _EPOCHS = np.arange(0)
 
@@ -150,7 +153,7 @@ class ErrorPlot(LivePlot):
         self.readout = pg.TextItem(anchor=(1, 0))
         item.addItem(self.readout, ignoreBounds=True)
         self._make_room(0)
-        self._x_span = 1
+        self._x_span = self._capacity = 1
         self.log = False
         self.scene().sigMouseMoved.connect(self._hover)
         item.vb.sigResized.connect(self._resized)
@@ -196,7 +199,8 @@ class ErrorPlot(LivePlot):
         self.marker.setData([], [])
         self.cursor.setValue(0)
         self.readout.setText("")
-        self._x_span = max(capacity, 1)
+        self._capacity = max(capacity, 1)
+        self._x_span = min(self._capacity, FIRST_SPAN)
         self._fit_x()
         self._top = 0.0
         self._start_error = start_error if start_error is not None and np.isfinite(start_error) else None
@@ -306,6 +310,9 @@ class ErrorPlot(LivePlot):
             self._idle_log_range = False
             self.getPlotItem().enableAutoRange(y=True)
         self._fit_y(self._peak)
+        if n - 1 > self._x_span:        # the axis only grows, by doubling: its ticks move seldom
+            self._x_span = min(self._capacity, max(2 * self._x_span, n - 1))
+            self._fit_x()
         y = self._shown()
         self.curve.setData(epochs(n), y[:n])
         self.marker.setData([self.current], y[self.current:self.current + 1])

@@ -11,7 +11,7 @@ from armsim.core.run import solve
 from armsim.gui.landscape_view import LandscapeView
 from armsim.gui.run_overlay import RunOverlay
 from armsim.render.arm_plot import ArmView
-from armsim.render.error_plot import ErrorPlot
+from armsim.render.error_plot import FIRST_SPAN, ErrorPlot
 from armsim.render.theme import LIGHT, LOG_FLOOR, theme_for
 from tests.helpers import show_alone
 
@@ -218,7 +218,9 @@ def assert_axes_hold_what_is_drawn(window):
     axes contain every drawn point of the curve and the marker."""
     plot = window.error_plot
     (x0, x1), (y0, y1) = plot.getPlotItem().vb.viewRange()
-    epochs = window.state.result.epochs_run if plot.count and window.state.result else window.state.params.epochs
+    # a run's epochs to come (the first FIRST_SPAN of a longer one: its axis grows as it goes), or a result's
+    epochs = window.state.result.epochs_run if plot.count and window.state.result else \
+        min(window.state.params.epochs, FIRST_SPAN)
     span = max(epochs, plot.count - 1, 1)
     assert -0.05 * span <= x0 <= 0 and span <= x1 <= 1.05 * span, (x0, x1, span)
     for item in (plot.curve, plot.marker):
@@ -248,3 +250,21 @@ def test_error_axes_hold_what_is_drawn_through_log_toggles_runs_and_resets(qtbot
         step()
         qtbot.wait(20)
         assert_axes_hold_what_is_drawn(window)
+
+
+def test_the_epoch_axis_of_a_long_run_grows_with_it(qtbot):
+    """A run of 100,000 epochs that a user steers (follow mode) would be a line at the left edge of an axis
+    spanning all its epochs; the axis starts at FIRST_SPAN and doubles as the run passes its end."""
+    plot = ErrorPlot()
+    qtbot.addWidget(plot)
+    plot.reset(100_000, 1.0)
+    spans = []
+    for first in range(0, 1500, 50):
+        plot.store(first, np.full(50, 0.5))
+        plot.redraw()
+        (x0, x1), _ = plot.getPlotItem().vb.viewRange()
+        assert x1 >= plot.count - 1                           # the newest epoch shows
+        spans.append(round(x1))
+    assert spans[0] == round(FIRST_SPAN * 1.02)
+    assert max(spans) < 4 * 1500                               # not the run's 100,000
+    assert len(set(spans)) <= 5                                # a few jumps, not a move every frame

@@ -4,6 +4,7 @@ Each runs a short script in a child process under ``xvfb-run`` with Qt's xcb pla
 skipped where Xvfb is missing.
 """
 import json
+import math
 import shutil
 import struct
 import subprocess
@@ -73,3 +74,79 @@ def test_a_geometry_qt_saved_is_restored(qtbot):
     assert struct.unpack_from(">IHH", data) == (0x1D9D0CB, 3, 0)
     assert sane_geometry(data)
     assert not sane_geometry(data[:20]) and not sane_geometry(b"\0" * len(data))
+
+
+# Follow mode on a real X server: xdotool presses the reach target of a playing run, drags it along a
+# path and holds it there, then lets it go; the script reports what the window and the run did.
+FOLLOW = textwrap.dedent("""
+    import json, math, subprocess, tempfile, threading, time
+    import numpy as np
+    from PySide6.QtCore import QEventLoop, QPointF, QSettings, QTimer
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
+    from armsim.render.qt_app import make_app
+    app = make_app()
+    from armsim import Params
+    from armsim.gui.main_window import MainWindow
+    from armsim.render.arm_plot import pose_points
+    setup = Params(angles_deg=(30.0, -10.0, 50.0), reach=(1.5, 1.2), eta=0.1, epochs=200000, tol=1e-10)
+    window = MainWindow(setup)
+    window.state.set_speed(100)
+    window.show()
+    loop = QEventLoop(); QTimer.singleShot(800, loop.quit); loop.exec()
+    view = window.arm_view
+    def on_screen(x, y):
+        p = view.mapToGlobal(view.mapFromScene(view.getPlotItem().vb.mapViewToScene(QPointF(x, y))))
+        return p.x(), p.y()
+    path = [on_screen(1.5 - 0.3 * k, 1.2 + 0.1 * k) for k in range(0, 11)]       # toward (-1.5, 2.2)
+    states, gaps = [], []
+    def end_gap():
+        rec = window.record_shown
+        if rec is not None and window.state.params.reach is not None:
+            x, y = pose_points(rec.angles, setup)
+            gaps.append(math.dist((x[-1], y[-1]), window.state.params.reach))
+        states.append(window.state.run_state)
+    sampler = QTimer(); sampler.timeout.connect(end_gap); sampler.start(50)
+    results = []
+    window.state.resultChanged.connect(lambda r: r is not None and results.append(r))
+    def mouse():
+        x, y = path[0]
+        subprocess.run(["xdotool", "mousemove", str(x), str(y)], check=True)
+        time.sleep(0.2)
+        subprocess.run(["xdotool", "mousedown", "1"], check=True)
+        for x, y in path[1:]:
+            time.sleep(0.12)
+            subprocess.run(["xdotool", "mousemove", str(x), str(y)], check=True)
+        time.sleep(2.0)                          # held there: the arm catches up, the run goes on
+        held.append((window.state.run_state, window.state.params.reach))
+        subprocess.run(["xdotool", "mouseup", "1"], check=True)
+    held = []
+    window.run_or_pause()
+    thread = threading.Thread(target=mouse); thread.start()
+    deadline = time.monotonic() + 60
+    while (thread.is_alive() or not results) and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.AllEvents, 50)
+    sampler.stop()
+    r = results[-1] if results else None
+    x, y = pose_points(r.angles[-1], setup) if r else ([0], [0])
+    print(json.dumps({"held": held, "states": sorted(set(states)), "gaps": gaps[-5:],
+                      "status": r and r.status, "moves": len(r.moves) if r else 0,
+                      "final_target": r and r.params_at(-1).reach, "end": [x[-1], y[-1]],
+                      "start": r and list(r.params.reach), "first_move": r and r.moves and r.moves[0][0],
+                      "epochs": r and r.epochs_run}))
+    window.close()
+""")
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
+def test_the_arm_follows_the_target_dragged_by_a_real_mouse_during_a_run():
+    shown = run_in_x(FOLLOW)
+    (state, reach), = shown["held"]
+    assert state == "running"                          # dragged and held, the run went on
+    assert shown["states"] == ["running"]              # never reset, paused or stopped under the mouse
+    assert reach[0] < -1.0 and reach[1] > 1.9          # the target went where the mouse took it
+    assert max(shown["gaps"]) < 1e-3                   # the arm had caught up while it was held
+    assert shown["status"] == "converged" and shown["moves"] >= 3
+    assert shown["final_target"] == reach and shown["start"] == [1.5, 1.2]
+    assert math.dist(shown["end"], reach) < 1e-4
+    assert 0 < shown["first_move"] < shown["epochs"]

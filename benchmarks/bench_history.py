@@ -42,11 +42,11 @@ def reference_json(path: str, result) -> None:
     """The writer before: one json.dumps per epoch object."""
     head = {"format": history.FORMAT, "version": history.VERSION, "params": result.params.to_dict(),
             "status": result.status, "reason": result.reason, "epochs_run": result.epochs_run}
-    n = result.params.n_links
+    n, tail = result.params.n_links, history.tail_columns(result)
     with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps(head, allow_nan=False)[:-1] + ', "epochs": [\n')
         for j, row in enumerate(history.history_rows(result)[1]):
-            f.write(("" if j == 0 else ",\n") + json.dumps(history._epoch_object(row, n), allow_nan=False))
+            f.write(("" if j == 0 else ",\n") + json.dumps(history._epoch_object(row, n, tail), allow_nan=False))
         f.write("\n]}\n")
 
 

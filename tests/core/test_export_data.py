@@ -176,10 +176,10 @@ def reference_json(result) -> bytes:
     """json.dumps of each epoch object, one a line, as the text-mode writer wrote them."""
     head = {"format": "armsim-history", "version": 1, "params": result.params.to_dict(), "status": result.status,
             "reason": result.reason, "epochs_run": result.epochs_run}
-    n = result.params.n_links
+    n, tail = result.params.n_links, export_data.tail_columns(result)
     parts = [json.dumps(head, allow_nan=False)[:-1] + ', "epochs": [\n']
     for j, row in enumerate(history_rows(result)[1]):
-        parts.append(("" if j == 0 else ",\n") + json.dumps(export_data._epoch_object(row, n), allow_nan=False))
+        parts.append(("" if j == 0 else ",\n") + json.dumps(export_data._epoch_object(row, n, tail), allow_nan=False))
     parts.append("\n]}\n")
     return "".join(parts).replace("\n", os.linesep).encode("utf-8")
 
@@ -368,3 +368,77 @@ def test_modules_never_import_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def moved_run(params, moves):
+    run = Run(params)
+    for wait, aim in moves:
+        run.advance(wait)
+        run.retarget(aim)
+    run.advance(params.epochs)
+    return run.result()
+
+
+OPTION_RUNS = {
+    "reach": lambda: solve(Params(angles_deg=(30.0, -10.0, 50.0), lengths=(1.2, 0.8, 0.5), reach=(1.1, 1.3),
+                                  eta=0.1, epochs=40)),
+    "reach-relative-limits": lambda: solve(Params(angles_deg=(20.0, 30.0, -40.0), reach=(-0.5, 1.4), relative=True,
+                                                  eta=0.05, epochs=40, min_angles_deg=(-90.0, -45.0, -90.0),
+                                                  max_angles_deg=(90.0, 45.0, 90.0))),
+    "lateral-relative": lambda: solve(Params(angles_deg=(10.0, 20.0), target=0.8, relative=True, eta=0.2, epochs=30)),
+    "post-followed": lambda: moved_run(Params(epochs=40), [(7, -1.2), (10, 0.6)]),
+    "reach-followed": lambda: moved_run(Params(angles_deg=(30.0, -10.0, 50.0), reach=(1.5, 1.2), relative=True,
+                                               eta=0.1, epochs=40), [(5, (0.2, -1.5)), (0, (0.3, -1.4)),
+                                                                     (12, (-1.0, 1.0))]),
+}
+
+
+def check_option_row(cells, result, j, header):
+    """Epoch j's row of an options run is the core's record of epoch j, bit for bit, by column name."""
+    rec, n = result.epoch(j), result.params.n_links
+    x, y = result.positions(j)
+    row = dict(zip(header, [None if c in ("", None) else float(c) for c in cells]))
+    assert row["error"] == rec.error == result.errors[j]
+    assert [row[f"angle_deg_{i}"] for i in range(1, n + 1)] == rec.angles_deg.tolist()
+    assert [row[f"x_{i}"] for i in range(1, n + 1)] == x.tolist()
+    assert [row[f"y_{i}"] for i in range(1, n + 1)] == y.tolist()
+    grads = [row[f"dE_dw_{i}"] for i in range(1, n + 1)]
+    if j == 0:
+        assert grads == [None] * n and row["dE_dY"] is None and row.get("dE_dX") is None
+    else:
+        assert grads == rec.dE_dw.tolist() and row["dE_dY"] == rec.dE_dY
+        if result.params.reach is not None:
+            assert row["dE_dX"] == rec.dE_dX
+    aim = result.params_at(j).aim
+    if result.moves and result.params.reach is not None:
+        assert (row["target_x"], row["target_y"]) == aim
+    elif result.moves:
+        assert row["target"] == aim
+
+
+@pytest.mark.parametrize("make", OPTION_RUNS.values(), ids=OPTION_RUNS.keys())
+def test_options_and_moved_targets_export_the_core_records(tmp_path, make, monkeypatch):
+    """Relative joints' positions, the reach task's gradient and dE_dX, and a moved run's targets are the
+    core's (the export once drew every arm with absolute angles and the lateral task's gradient)."""
+    monkeypatch.setattr(export_data, "BLOCK", 9)          # block boundaries inside the moves
+    result = make()
+    write_csv(tmp_path / "h.csv", result)
+    table = read_csv(tmp_path / "h.csv")
+    header = table[0]
+    assert ("dE_dX" in header) == (result.params.reach is not None)
+    assert ("target" in header or "target_x" in header) == bool(result.moves)
+    for j, cells in enumerate(table[1:]):
+        check_option_row(cells, result, j, header)
+    write_json(tmp_path / "h.json", result)
+    doc = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"), parse_constant=reject_constant)
+    assert doc.get("moves", []) == [[e, list(a) if isinstance(a, tuple) else a] for e, a in result.moves]
+    n = result.params.n_links
+    for j, e in enumerate(doc["epochs"]):
+        flat = {"error": e["error"], "dE_dY": e["dE_dY"]} | {k: e[k] for k in ("dE_dX", "target", "target_x",
+                                                                                 "target_y") if k in e}
+        for i in range(n):
+            flat |= {f"angle_deg_{i + 1}": e["angles_deg"][i], f"x_{i + 1}": e["x"][i], f"y_{i + 1}": e["y"][i],
+                     f"dE_dw_{i + 1}": None if j == 0 else e["dE_dw"][i]}
+        check_option_row(list(flat.values()), result, j, list(flat))
+    assert estimate_bytes(result, "csv") == os.path.getsize(tmp_path / "h.csv")
+    assert estimate_bytes(result, "json") == os.path.getsize(tmp_path / "h.json")

@@ -89,6 +89,8 @@ def framing_points(result: Result) -> tuple[np.ndarray, np.ndarray]:
     w = result.angles
     steps = np.abs(np.diff(w, axis=0)).max(axis=1, initial=0.0)
     x, y = _points(w[np.isfinite(w).all(axis=1)], p)
+    for _, aim in result.moves:         # a followed run's targets show in every frame's view
+        x, y = (np.append(x, aim[0]), np.append(y, aim[1])) if p.reach else (x, np.append(y, aim))
     if not steps.size or steps.max() <= MAX_STEP:
         return x, y
     if not steps.max() <= math.pi:
@@ -225,6 +227,8 @@ class RunFigure(QWidget):
         self.prepare(result)
         j = int(math.floor(t))
         f = t - j
+        if result.moves:                # follow mode: the target this epoch aimed at
+            self.arm.set_aim(result.params_at(min(j + (f > 0), result.epochs_run)))
         last = j if f > 0 else j - 1
         trail = [a for a in result.angles[max(0, last - TRAIL_LENGTH + 1):last + 1] if np.isfinite(a).all()]
         # Each item's data is set once per frame (not cleared, then set): a video draws 30 a second.
@@ -317,7 +321,8 @@ class RunFigure(QWidget):
     def _moving_items(self) -> set:
         """The plot items :meth:`show_frame` changes (with their children); the rest is fixed per run."""
         arm, errors = self.arm, self.errors
-        return {*arm.trail_items, arm.final_curve, arm.limits,
+        moved = (arm.target_line, arm.target_point, arm.target_label) if self._result and self._result.moves else ()
+        return {*arm.trail_items, arm.final_curve, arm.limits, *moved,
                 errors.curve, errors.marker, errors.cursor, errors.readout}
 
     def png_bytes(self) -> bytes:

@@ -435,3 +435,38 @@ def test_bad_render_input_never_loads_qt(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "fig.txt")], capture_output=True, text=True,
                           timeout=60)
     assert done.stdout.split() == ["2", "False"]
+
+
+@pytest.fixture(scope="module")
+def followed_run():
+    """A reach run whose target moved twice (follow mode), with relative joints."""
+    from armsim import Run
+    run = Run(Params(angles_deg=(30.0, -10.0, 50.0), reach=(1.5, 1.2), relative=True, eta=0.1, epochs=24))
+    run.advance(6)
+    run.retarget((-1.4, 0.9))
+    run.advance(8)
+    run.retarget((0.4, -1.6))
+    run.advance(24)
+    return run.result()
+
+
+def test_a_followed_run_draws_each_frame_with_its_own_target_in_one_fixed_view(qapp, followed_run):
+    """Each frame's target is the one that epoch aimed at; the view holds all of them and never moves;
+    the fast painter still paints Qt's pixels (the target is one of the moving items then)."""
+    from armsim.io.media import pose_at
+    figure = RunFigure((640, 360))
+    images = [QImage(640, 360, QImage.Format_RGB32) for _ in range(2)]
+    ranges = set()
+    for n, i in enumerate(range(0, 2 * followed_run.epochs_run + 1)):
+        angles, t = pose_at(followed_run.angles, i, 2)
+        figure.show_frame(followed_run, angles, t)
+        j = min(int(np.ceil(t)), followed_run.epochs_run)
+        tx, ty = figure.arm.target_point.getData()
+        assert (tx[0], ty[0]) == followed_run.params_at(j).reach, i
+        ranges.add(str(figure.arm.getPlotItem().viewRange()))
+        (x0, x1), (y0, y1) = figure.arm.getPlotItem().viewRange()
+        assert x0 < tx[0] < x1 and y0 < ty[0] < y1
+        image = images[n % 2]
+        figure.paint_into(image)
+        assert image == figure.render_image(reference=True), f"frame {i}"
+    assert len(ranges) == 1

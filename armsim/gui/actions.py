@@ -124,7 +124,11 @@ class Actions:
             run_menu.addAction(a)
         lessons_menu = self.menus["Lessons"] = menu.addMenu("&Lessons")
         self.lessons = []
+        group = None
         for preset in PRESETS:
+            if preset.group != group:
+                group = preset.group
+                lessons_menu.addSection(group)
             a = lessons_menu.addAction(preset.name)
             a.setToolTip(preset.description)
             a.triggered.connect(lambda _checked=False, p=preset: w.load_preset(p))

@@ -201,3 +201,55 @@ def test_the_teaching_modules_do_not_import_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- reaching a point
+def end_of(result, j=-1):
+    x, y = result.positions(j)
+    return x[-1], y[-1]
+
+
+def test_reach_a_point_converges_in_the_epochs_it_says():
+    preset, result = run_of("Reach a point: (1.5, 1.2)")
+    assert preset.params.reach == (1.5, 1.2) and result.status == "converged" and result.epochs_run == 34
+    assert math.dist(end_of(result), (1.5, 1.2)) < 2e-4
+
+
+def test_a_point_out_of_reach_stretches_the_arm_toward_it():
+    preset, result = run_of("A point out of reach: (3, 1.5)")
+    assert result.status == "unreachable"
+    assert math.hypot(3.0, 1.5) == pytest.approx(3.354, abs=1e-3)
+    np.testing.assert_allclose(result.final_angles_deg, math.degrees(math.atan2(1.5, 3.0)), atol=0.05)
+    assert math.dist(end_of(result), (3.0, 1.5)) == pytest.approx(0.354, abs=1e-3)
+
+
+def test_near_the_base_the_arm_folds():
+    preset, result = run_of("Near the base: fold to (0.4, 0.3)")
+    assert result.status == "converged" and result.epochs_run == 44
+    assert round(result.final_angles_deg[0]) == 116 and round(result.final_angles_deg[2]) in (-94, -95)
+    assert result.errors[0] == pytest.approx(3.15, abs=0.01)
+
+
+def test_limits_make_a_reachable_point_unreachable():
+    preset, result = run_of("Limits make (-0.5, 1.2) unreachable")
+    p = preset.params
+    assert result.status == "unreachable" and "joints 2 and 3 are held at their limits of 60 and 60" in result.reason
+    free = solve(p.with_(min_angles_deg=None, max_angles_deg=None))
+    assert free.status == "converged" and free.epochs_run == 30
+    # Within the limits no pose comes nearer the base than 2 (the point is 1.3 away).
+    q = np.radians(np.stack(np.meshgrid(np.linspace(-90, 90, 61), np.linspace(-60, 60, 61),
+                                        np.linspace(-60, 60, 61)), -1).reshape(-1, 3))
+    t = np.cumsum(q, axis=1)
+    distance = np.hypot(np.cos(t).sum(1), np.sin(t).sum(1))
+    assert distance.min() == pytest.approx(2.0, abs=1e-9) and math.hypot(-0.5, 1.2) == pytest.approx(1.3)
+
+
+def test_the_same_numbers_as_absolute_and_relative_joints():
+    a, absolute = run_of("60, 30, -20 as absolute angles")
+    r, relative = run_of("60, 30, -20 as relative joints")
+    assert a.params.angles_deg == r.params.angles_deg and a.params.reach == r.params.reach
+    assert not a.params.relative and r.params.relative
+    assert np.round(end_of(absolute, 0), 2).tolist() == [2.31, 1.02]
+    assert np.round(end_of(relative, 0), 2).tolist() == [0.84, 2.81]
+    assert (absolute.status, absolute.epochs_run) == ("converged", 29)
+    assert (relative.status, relative.epochs_run) == ("converged", 72)

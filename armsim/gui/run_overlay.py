@@ -71,8 +71,10 @@ class RunOverlay(QWidget):
         self.curves = [ErrorCurve() for _ in range(MAX_RUNS)]
         for curve in self.curves:
             e.addItem(curve)
-        self.target_line = pg.InfiniteLine(angle=0, movable=False)
+        self.target_line = pg.InfiniteLine(angle=0, movable=False)       # the lateral task's height
         a.addItem(self.target_line)
+        self.target_point = pg.ScatterPlotItem()                          # the reach task's point
+        a.addItem(self.target_point)
         self.ghosts = [a.plot(antialias=True) for _ in range(MAX_RUNS)]
         self.start_curve = a.plot(antialias=True)             # on top: the reference every ghost left from
         self.base_marker = a.plot()
@@ -104,6 +106,10 @@ class RunOverlay(QWidget):
         self.legend.setIconSize(QSize(SWATCH_WIDTH, t.font_px))
         self.legend.setFixedHeight(LEGEND_ROWS * (max(t.font_px, self.legend.fontMetrics().height()) + 8) + 8)
         self.target_line.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7), Qt.DashLine))
+        self.target_point.setSymbol("+")
+        self.target_point.setSize(t.joint_size * 2.2)
+        self.target_point.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7)))
+        self.target_point.setBrush(t.brush(t.target))
         _pose_style(self.start_curve, t, t.start, t.start_style)
         self.base_marker.setPen(None)
         self.base_marker.setSymbol("s")
@@ -118,8 +124,13 @@ class RunOverlay(QWidget):
         self.redraw()
 
     def set_params(self, params: Params | None) -> None:
-        """Draw the start pose, base and target of the current setup (None: hide them)."""
+        """Draw the start pose, base and target (a height's line, or the point to reach) of the current setup
+        (None: hide them)."""
         self.params = params
+        reach = None if params is None else params.reach
+        self.target_point.setData([reach[0]] if reach else [], [reach[1]] if reach else [])
+        self.target_line.setVisible(params is not None and reach is None)
+        self.arm_plot.getPlotItem().setLabel("left", "y" if reach else "lateral position Y")
         if params is None:
             self.start_curve.setData([], [])
             self.base_marker.setData([], [])
@@ -191,7 +202,7 @@ class RunOverlay(QWidget):
         return QIcon(pixmap)
 
     def _frame_arm(self) -> None:
-        """Fit the arm view to the start pose, every ghost and the target line."""
+        """Fit the arm view to the start pose, every ghost and the target."""
         xs, ys = [], []
         for item in [self.start_curve, *self.ghosts]:
             x, y = item.getData()
@@ -203,6 +214,8 @@ class RunOverlay(QWidget):
         x, y = np.concatenate(xs), np.concatenate(ys)
         if self.params is not None:
             y = np.append(y, self.params.goal)
+            if self.params.reach is not None:
+                x = np.append(x, self.params.reach[0])
         pad = 0.1 * max(np.ptp(x), np.ptp(y), 0.5)
         self.arm_plot.getPlotItem().setRange(xRange=(x.min() - pad, x.max() + pad),
                                              yRange=(y.min() - pad, y.max() + pad), padding=0)

@@ -167,3 +167,24 @@ def test_render(qtbot, view):
     pixels = set((np.frombuffer(image.constBits(), np.uint32, image.width() * image.height()) & 0xFFFFFF).tolist())
     for colour, _style in drawn_styles(view.overlay):
         assert int(colour[1:], 16) in pixels
+
+
+def test_compare_runs_a_reach_setup_as_itself_and_draws_its_point(qtbot, view):
+    """Every sweep of a reach setup with relative joints and limits runs that task (each curve and ghost is
+    solve()'s), and the arm view marks the point to reach, not a line at its height."""
+    p = Params(angles_deg=(30.0, -20.0, 40.0), reach=(-0.5, 1.6), relative=True, eta=0.1, epochs=80,
+               min_angles_deg=(-90.0, -120.0, -120.0), max_angles_deg=(120.0, 120.0, 120.0))
+    view.set_params(p)
+    overlay = view.overlay
+    assert overlay.target_point.getData()[0].tolist() == [-0.5] and overlay.target_point.getData()[1].tolist() == [1.6]
+    assert not overlay.target_line.isVisible()
+    click_and_wait(qtbot, view, "etas")
+    assert_curves_match_solve(view, [p.with_(eta=e) for e in default_etas(p)])
+    click_and_wait(qtbot, view, "starts")
+    starts = default_starts(p)
+    for s in starts:                                         # starts within the joint limits
+        assert all(lo <= a <= hi for a, lo, hi in zip(s, p.min_angles_deg, p.max_angles_deg)), s
+    x0, x1 = overlay.arm_plot.getPlotItem().viewRange()[0]
+    assert x0 < -0.5 < x1
+    view.set_params(Params())
+    assert overlay.target_line.isVisible() and len(overlay.target_point.getData()[0]) == 0

@@ -57,6 +57,16 @@ def _number(text: str) -> float:
     return value
 
 
+def _limit(text: str) -> float | None:
+    """A joint limit: a number, or ``free`` for a joint without a limit on that side."""
+    if text.strip().lower() == "free":
+        return None
+    try:
+        return _number(text)
+    except argparse.ArgumentTypeError as e:
+        raise argparse.ArgumentTypeError(f"{e} (a limit is a number of degrees, or 'free' for none)") from None
+
+
 def _count(text: str) -> int:
     try:
         return int(text)
@@ -137,10 +147,12 @@ def add_param_flags(p: argparse.ArgumentParser) -> None:
     o.add_argument("--relative", action="store_true",
                    help="each angle (--angles, the limits) is the link's angle to the previous link, the "
                         "first one's to horizontal (a robot's joints); default: every angle from horizontal")
-    o.add_argument("--min-angles", nargs="+", type=_number, metavar="DEG",
-                   help="joint limits: each angle's least value in degrees, one per link (default: none)")
-    o.add_argument("--max-angles", nargs="+", type=_number, metavar="DEG",
-                   help="joint limits: each angle's greatest value in degrees, one per link (default: none)")
+    o.add_argument("--min-angles", nargs="+", type=_limit, metavar="DEG",
+                   help="joint limits: each angle's least value in degrees, one per link, 'free' for a joint "
+                        "without one (default: none)")
+    o.add_argument("--max-angles", nargs="+", type=_limit, metavar="DEG",
+                   help="joint limits: each angle's greatest value in degrees, one per link, 'free' for a "
+                        "joint without one (default: none)")
 
 
 def _tuple(values: list | None) -> tuple | None:

@@ -16,7 +16,17 @@ import numpy as np
 
 from armsim.core.kinematics import Task, error, gradient, lateral_end
 from armsim.core.learners import delta_rule
-from armsim.core.params import MAX_EPOCHS, MAX_MAGNITUDE, ParamError, _finite, _flag, _limits, _vector, _whole
+from armsim.core.params import (
+    MAX_EPOCHS,
+    MAX_MAGNITUDE,
+    ParamError,
+    _finite,
+    _flag,
+    _limits,
+    _vector,
+    _whole,
+    limit_degrees,
+)
 
 
 class BatchResult(NamedTuple):
@@ -155,13 +165,12 @@ def _task(B: int, L, base: float, goal: float, target, reach, relative: bool) ->
 
 def _limit_radians(start_deg: np.ndarray, min_angles_deg, max_angles_deg):
     """The joint limits in radians ``(lo, hi)`` (or both None), checked by Params' rules for every arm's start."""
-    if min_angles_deg is None and max_angles_deg is None:
-        return None, None
     n = start_deg.shape[1]
     low = _limits("min_angles", min_angles_deg, n)
     high = _limits("max_angles", max_angles_deg, n)
-    lo_deg = np.full(n, -np.inf) if low is None else np.array(low)
-    hi_deg = np.full(n, np.inf) if high is None else np.array(high)
+    if low is None and high is None:
+        return None, None
+    lo_deg, hi_deg = np.array(limit_degrees(low, n, -np.inf)), np.array(limit_degrees(high, n, np.inf))
     for i in np.flatnonzero(lo_deg > hi_deg)[:1].tolist():
         raise ParamError(f"min_angles[{i + 1}]", f"joint {i + 1}'s minimum {lo_deg[i]:g} degrees is above "
                                                  f"its maximum {hi_deg[i]:g}")

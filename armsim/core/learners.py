@@ -153,12 +153,10 @@ def setup(params: Params) -> Setup:
 
 def limits(params: Params) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The joint limits in radians, ``(lo, hi)``, a free side as -inf or inf; ``(None, None)`` without limits."""
-    if params.min_angles_deg is None and params.max_angles_deg is None:
+    if not params.limited:
         return None, None
-    n = params.n_links
-    lo = np.full(n, -np.inf) if params.min_angles_deg is None else np.radians(params.min_angles_deg)
-    hi = np.full(n, np.inf) if params.max_angles_deg is None else np.radians(params.max_angles_deg)
-    return lo, hi
+    lo, hi = params.limits_deg
+    return np.radians(lo), np.radians(hi)
 
 
 def _update(step: Callable, task: Task, w: np.ndarray, y_end, eta: float, index: int) -> Epoch:

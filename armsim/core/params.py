@@ -107,13 +107,23 @@ def _point(name: str, value: Any) -> tuple[float, float]:
     return _finite(f"{name}[1]", items[0]), _finite(f"{name}[2]", items[1])
 
 
-def _limits(name: str, values: Any, n: int) -> tuple[float, ...] | None:
+def _limits(name: str, values: Any, n: int) -> tuple[float | None, ...] | None:
+    """One side's joint limits: one per link, each a number or None (that joint is free on this side);
+    None when every joint is free."""
     if values is None:
         return None
-    limits = _vector(name, values)
-    if len(limits) != n:
-        raise ParamError(name, f"needs one limit per link: {n} links but {len(limits)} limits")
-    return limits
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ParamError(name, f"must be a list of numbers, got {shown(values)}")
+    items = list(values)
+    if len(items) != n:
+        raise ParamError(name, f"needs one limit per link: {n} links but {len(items)} limits")
+    limits = tuple(None if v is None else _finite(f"{name}[{i + 1}]", v) for i, v in enumerate(items))
+    return None if limits.count(None) == n else limits
+
+
+def limit_degrees(limits: tuple[float | None, ...] | None, n: int, free: float) -> tuple[float, ...]:
+    """One side's limits as numbers: ``free`` (-inf for minima, inf for maxima) where a joint has none."""
+    return (free,) * n if limits is None else tuple(free if v is None else v for v in limits)
 
 
 @dataclass(frozen=True)
@@ -149,11 +159,12 @@ class Params:
     relative : bool
         The robot convention: each parameter is a link's angle to the previous
         link, ``theta_i = q_1 + ... + q_i`` (default False: absolute angles, the post's).
-    min_angles_deg, max_angles_deg : tuple of float or None
+    min_angles_deg, max_angles_deg : tuple of (float or None), or None
         Joint limits in degrees, one per link, on the learner's own parameters
         (relative angles when ``relative``); after every update each is clipped
-        into ``[min, max]``. ``None`` (default): that side is free. Each start
-        angle must lie within its limits.
+        into ``[min, max]``. ``None`` (default): that side is free for every
+        joint; a None item: that joint is free on that side (a tuple of only
+        None items is None). Each start angle must lie within its limits.
 
     Raises
     ------
@@ -199,9 +210,9 @@ class Params:
         relative = self.relative if self.relative is False else _flag("relative", self.relative)
         low = None if self.min_angles_deg is None else _limits("min_angles", self.min_angles_deg, n)
         high = None if self.max_angles_deg is None else _limits("max_angles", self.max_angles_deg, n)
+        lows, highs = limit_degrees(low, n, -math.inf), limit_degrees(high, n, math.inf)
         for i in range(n if low is not None or high is not None else 0):
-            lo = -math.inf if low is None else low[i]
-            hi = math.inf if high is None else high[i]
+            lo, hi = lows[i], highs[i]
             if lo > hi:
                 raise ParamError(f"min_angles[{i + 1}]", f"joint {i + 1}'s minimum {lo:g} degrees is above "
                                                          f"its maximum {hi:g}")
@@ -258,6 +269,12 @@ class Params:
     def limited(self) -> bool:
         """True when any joint has a limit."""
         return self.min_angles_deg is not None or self.max_angles_deg is not None
+
+    @property
+    def limits_deg(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Every joint's ``(minima, maxima)`` in degrees, -inf / inf where a side is free."""
+        n = self.n_links
+        return limit_degrees(self.min_angles_deg, n, -math.inf), limit_degrees(self.max_angles_deg, n, math.inf)
 
     @property
     def span(self) -> float:

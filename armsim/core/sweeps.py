@@ -113,8 +113,7 @@ def default_starts(params: Params, count: int = 4, seed: int = 0) -> tuple[tuple
         gets the same starts as before limits existed.
     """
     n = params.n_links
-    lo = np.full(n, -np.inf) if params.min_angles_deg is None else np.array(params.min_angles_deg)
-    hi = np.full(n, np.inf) if params.max_angles_deg is None else np.array(params.max_angles_deg)
+    lo, hi = (np.array(side) for side in params.limits_deg)
     # Limits wholly beyond +-150 degrees: draw from the 300 degrees within them nearest to 0.
     above, below, wide = lo > START_RANGE, hi < -START_RANGE, 2 * START_RANGE
     low = np.where(above, lo, np.where(below, np.maximum(lo, hi - wide), np.maximum(lo, -START_RANGE)))

@@ -11,9 +11,7 @@ shows an eta outside that at its end, the entry giving the exact value.
 
 The 2-D model's options: the task (a height, the post's, or a point (X, Y)),
 relative joints, and each joint's optional minimum and maximum. An empty limit
-box is a free side. The model takes a side's limits for every link or for
-none, so a free joint beside limited ones holds the farthest limit the model
-takes (:data:`FREE_LIMIT`, beyond any start angle), and that shows empty.
+box is a free side (None in the model).
 """
 from __future__ import annotations
 
@@ -37,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from armsim.core.kinematics import forward
-from armsim.core.params import LEARNERS, MAX_MAGNITUDE, ParamError, Params
+from armsim.core.params import LEARNERS, ParamError, Params
 from armsim.gui.entries import NumberEntry
 from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
@@ -51,8 +49,6 @@ LEARNER_TEXT = {"gradient": "gradient descent (delta rule)", "hotcold": "hot and
 DRAG_MS = 30                             # a dragged slider updates the setup at most this often
 PROBLEM_COLOUR = "#b00020"
 TASK_TEXT = {"lateral": "height (the post)", "reach": "point (X, Y)"}
-#: What a free side of one joint holds when another joint's same side is limited: no start angle lies beyond.
-FREE_LIMIT = MAX_MAGNITUDE
 LIMIT_KEYS = {"min": "min_angles_deg", "max": "max_angles_deg"}
 
 
@@ -73,20 +69,14 @@ def eta_to_slider(eta: float) -> int:
     return round(min(max(frac, 0.0), 1.0) * ETA_STEPS)
 
 
-def joint_limits(limits: tuple[float, ...] | None, n: int, side: str) -> list[float | None]:
-    """One side's limit of each joint as the boxes show it: None where free (unset, or :data:`FREE_LIMIT`)."""
-    free = -FREE_LIMIT if side == "min" else FREE_LIMIT
-    if limits is None:
-        return [None] * n
-    return [None if v == free else v for v in limits]
+def joint_limits(limits: tuple[float | None, ...] | None, n: int, side: str) -> list[float | None]:
+    """One side's limit of each joint as the boxes show it: None where free."""
+    return [None] * n if limits is None else list(limits)
 
 
-def model_limits(boxes: list[float | None], side: str) -> tuple[float, ...] | None:
-    """The model's form of one side's boxes: None when all are free, else one limit per joint."""
-    if all(v is None for v in boxes):
-        return None
-    free = -FREE_LIMIT if side == "min" else FREE_LIMIT
-    return tuple(free if v is None else v for v in boxes)
+def model_limits(boxes: list[float | None], side: str) -> tuple[float | None, ...] | None:
+    """The model's form of one side's boxes: None when all are free, else one limit (or None) per joint."""
+    return None if all(v is None for v in boxes) else tuple(boxes)
 
 
 def start_end_point(p: Params) -> tuple[float, float]:

@@ -44,6 +44,8 @@ PARAM_KEYS = ("angles_deg", "lengths", "base", "target", "eta", "epochs", "tol",
               "min_angles_deg", "max_angles_deg")
 #: Keys of [params] whose value is an array of numbers (reach has two, the others one per link).
 _ARRAY_KEYS = ("angles_deg", "lengths", "reach", "min_angles_deg", "max_angles_deg")
+_LIMIT_KEYS = ("min_angles_deg", "max_angles_deg")
+FREE = "free"           # a joint limit's word for "none on this side", in files as on the command line
 #: Deepest dotted key or bracket nesting read: a scenario needs 2; 32,700 levels took tomllib 24 s and 6 GB.
 MAX_NESTING = 16
 #: Keys (``=``) and table headers in one file: a scenario has at most 19; 8,000 tables took tomllib 7 MB.
@@ -150,7 +152,11 @@ def _params(table: Any) -> Params:
             if len(value) != 2:
                 raise ScenarioError(f"must be an array of two numbers [X, Y], got {len(value):,} "
                                     f"{'value' if len(value) == 1 else 'values'}", key)
-        if name in _ARRAY_KEYS:
+        if name in _LIMIT_KEYS:         # "free": that joint has no limit on this side (TOML has no null)
+            _need(isinstance(value, list), "an array of numbers (or \"free\")", value, key)
+            values[name] = tuple(None if v == FREE else _need(_is_number(v), 'a number or "free"', v,
+                                                               f"{key}[{i + 1}]") for i, v in enumerate(value))
+        elif name in _ARRAY_KEYS:
             _need(isinstance(value, list), "an array of numbers", value, key)
             values[name] = tuple(_need(_is_number(v), "a number", v, f"{key}[{i + 1}]") for i, v in enumerate(value))
         elif name == "learner":
@@ -381,7 +387,11 @@ def dumps(params: Params, view: dict | None = None) -> str:
     """The TOML text :func:`save` writes (validated: :func:`parse` reads it back exactly)."""
     if not isinstance(params, Params):
         raise TypeError(f"params must be armsim.core.params.Params, got {type(params).__name__}")
-    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "params": params.to_dict()}
+    table = params.to_dict()
+    for name in _LIMIT_KEYS:
+        if name in table:
+            table[name] = [FREE if v is None else v for v in table[name]]
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "params": table}
     view = check_view(view)
     if view:
         doc["view"] = view

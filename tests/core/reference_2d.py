@@ -71,8 +71,8 @@ def ref_gradient(q, Ls, Y0, aim, relative):
 def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epochs, tol):
     """Poses, errors and the status of a run, by the README's rules."""
     n = len(angles_deg)
-    lo = [-math.inf] * n if lo_deg is None else [radians(v) for v in lo_deg]
-    hi = [math.inf] * n if hi_deg is None else [radians(v) for v in hi_deg]
+    lo = [-math.inf if v is None else radians(v) for v in (lo_deg or [None] * n)]     # None: a free side
+    hi = [math.inf if v is None else radians(v) for v in (hi_deg or [None] * n)]
     limited = lo_deg is not None or hi_deg is not None
     q = [radians(a) for a in angles_deg]
     poses, errors = [q], [ref_error(q, Ls, Y0, aim, relative)]
@@ -117,8 +117,8 @@ def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epo
 def updates(angles_deg, Ls, Y0, aim, relative, eta, epochs, lo_deg=None, hi_deg=None):
     """Every pose (radians) and error of exactly ``epochs`` gradient updates, no end rule."""
     n = len(angles_deg)
-    lo = [-math.inf] * n if lo_deg is None else [radians(v) for v in lo_deg]
-    hi = [math.inf] * n if hi_deg is None else [radians(v) for v in hi_deg]
+    lo = [-math.inf if v is None else radians(v) for v in (lo_deg or [None] * n)]     # None: a free side
+    hi = [math.inf if v is None else radians(v) for v in (hi_deg or [None] * n)]
     q = [radians(a) for a in angles_deg]
     poses, errors = [q], [ref_error(q, Ls, Y0, aim, relative)]
     for _ in range(epochs):

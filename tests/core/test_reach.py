@@ -50,9 +50,9 @@ def setups(draw, task=None, relative=None, limited=None, learners=("gradient", "
         los = draw(st.lists(st.none() | st.floats(0, 120), min_size=n, max_size=n))
         his = draw(st.lists(st.none() | st.floats(0, 120), min_size=n, max_size=n))
         if draw(st.booleans()):
-            kw["min_angles_deg"] = tuple(-1e3 if d is None else a - d for a, d in zip(angles, los))
+            kw["min_angles_deg"] = tuple(None if d is None else a - d for a, d in zip(angles, los))
         if draw(st.booleans()) or "min_angles_deg" not in kw:
-            kw["max_angles_deg"] = tuple(1e3 if d is None else a + d for a, d in zip(angles, his))
+            kw["max_angles_deg"] = tuple(None if d is None else a + d for a, d in zip(angles, his))
     eta = draw(st.floats(1e-3, 0.3) | st.floats(0.3, 3.0))
     return Params(angles_deg=tuple(angles), lengths=None if lengths is None else tuple(lengths), base=base,
                   eta=eta, epochs=draw(st.integers(0, 60)), tol=draw(st.sampled_from([0.0, 1e-8, 1e-3])),
@@ -87,8 +87,8 @@ def test_solve_equals_a_plain_python_implementation_in_every_epoch(task, relativ
         rx, ry = joints(poses[j], p.lengths, p.base, p.relative)
         assert close(x, rx) and close(y, ry), f"positions of epoch {j}"
     if p.limited:
-        lo = np.radians(p.min_angles_deg) if p.min_angles_deg else -np.inf
-        hi = np.radians(p.max_angles_deg) if p.max_angles_deg else np.inf
+        lo = np.radians([-np.inf if v is None else v for v in p.min_angles_deg or [None] * p.n_links])
+        hi = np.radians([np.inf if v is None else v for v in p.max_angles_deg or [None] * p.n_links])
         assert np.all(result.angles >= lo) and np.all(result.angles <= hi)
 
 

@@ -7,13 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from armsim import Params
-from armsim.core.params import MAX_MAGNITUDE as FREE_LIMIT  # a free side beside limited joints
 from armsim.gui.controls import ControlPanel
 from armsim.gui.state import AppState
 from tests.helpers import show_alone, type_into
 
 LIMITED = Params(angles_deg=(30.0, -20.0, 14.0), reach=(1.5, 0.75), relative=True,
-                 min_angles_deg=(-45.0, -FREE_LIMIT, -90.5), max_angles_deg=(60.0, 10.0, FREE_LIMIT))
+                 min_angles_deg=(-45.0, None, -90.5), max_angles_deg=(60.0, 10.0, None))
 
 
 @pytest.fixture
@@ -77,10 +76,10 @@ def test_typed_limits_set_each_side_and_emptied_boxes_free_it(qtbot, panel):
     state = panel.state
     row = panel.rows[1]                                # starts at -20 degrees
     type_into(qtbot, row.low, "-30")
-    assert state.params.min_angles_deg == (-FREE_LIMIT, -30.0, -FREE_LIMIT)
+    assert state.params.min_angles_deg == (None, -30.0, None)       # the others free, no sentinel
     assert state.params.max_angles_deg is None         # the other side stays free
     type_into(qtbot, row.high, "5.5")
-    assert state.params.max_angles_deg == (FREE_LIMIT, 5.5, FREE_LIMIT)
+    assert state.params.max_angles_deg == (None, 5.5, None)
     assert [r.low.text() for r in panel.rows] == ["", "-30", ""]
     empty_out(qtbot, row.low)
     assert state.params.min_angles_deg is None and row.low.text() == ""
@@ -115,7 +114,7 @@ def test_a_minimum_above_its_maximum_is_refused_as_typed(qtbot, panel):
 def test_more_links_keep_the_limits_one_per_link(qtbot, panel):
     type_into(qtbot, panel.rows[2].high, "20")
     type_into(qtbot, panel.links, "4")
-    assert panel.state.params.max_angles_deg == (FREE_LIMIT, FREE_LIMIT, 20.0, 20.0)
+    assert panel.state.params.max_angles_deg == (None, None, 20.0, 20.0)
     assert panel.rows[3].high.text() == "20"
 
 

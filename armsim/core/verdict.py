@@ -220,4 +220,7 @@ def eta_verdict(eta: float, angles_rad, lengths=None, *, reach: bool = False, re
         words = (f"{head} is {'at' if eta == ideal else 'below'} 1/{S} = {ideal_s}: each epoch closes "
                  f"{_pct(1.0 - r)} of the gap, so the error shrinks by {_pct(1.0 - ef)} per epoch and the "
                  f"end point approaches from one side.")
+    if reach:   # a point in the plane: lambda_max covers one direction of the end point's motion
+        words += (" (That is along the direction the joints move the end point most easily, λ being the "
+                  "largest eigenvalue of JᵀJ; across it the gap closes more slowly.)")
     return Verdict(eta, s, ideal, crit, r, ef, kind, words)

@@ -385,3 +385,25 @@ def test_bad_batch_options_are_refused_naming_them(changes, field, words):
     with pytest.raises(ParamError) as err:
         solve_batch([[1.0, 2.0], [3.0, 10.0]], eta=0.1, epochs=3, **changes)
     assert err.value.field == field and words in str(err.value)
+
+
+def test_the_meter_for_a_point_speaks_of_the_stiffest_direction_and_that_is_what_a_step_does():
+    """Near a solution one epoch multiplies a residual along J's strongest direction by 1 - eta*lambda_max, the
+    meter's factor, and one across it by 1 - eta*lambda_min, nearer 1: across, the gap closes more slowly."""
+    p = Params(angles_deg=(30.0, -10.0, 50.0), reach=(1.5, 1.2), eta=0.05, epochs=2000, tol=1e-20)
+    w_star = solve(p).angles[-1]
+    task = Task(np.asarray(p.lengths), p.base, p.reach[1], p.reach[0], False)
+    J = task.jacobian(w_star)
+    U, sv, Vt = np.linalg.svd(J)
+    v = verdict_for(p, angles_rad=w_star)
+    assert v.curvature == pytest.approx(sv[0] ** 2, rel=1e-12)
+    assert "across it the gap closes more slowly" in v.words
+    for k, lam in ((0, sv[0] ** 2), (1, sv[1] ** 2)):
+        w = w_star + 1e-6 * Vt[k]                          # the end point moved along U[:, k]
+        run = Run(p.with_(angles_deg=tuple(np.degrees(w)), epochs=1, min_angles_deg=None))
+        run.advance(1)
+        before = np.array(task.end(w)) - np.array(p.reach)
+        after = np.array(task.end(run.angles[-1])) - np.array(p.reach)
+        assert np.linalg.norm(after) / np.linalg.norm(before) == pytest.approx(abs(1 - p.eta * lam), rel=1e-3)
+    assert abs(1 - p.eta * sv[1] ** 2) > abs(1 - p.eta * sv[0] ** 2)
+    assert "across it" not in verdict_for(Params()).words

@@ -25,6 +25,7 @@ from armsim.core.params import (
     _limits,
     _vector,
     _whole,
+    count,
     limit_degrees,
 )
 
@@ -84,7 +85,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     else:
         L = np.asarray(_vector("lengths", lengths, positive=True))
         if L.shape != (n,):
-            raise ParamError("lengths", f"needs one length per link: {n} links but {L.size} lengths")
+            raise ParamError("lengths", f"needs one length per link: {count(n, 'link')} but {count(L.size, 'length')}")
     eta = _finite("eta", eta, positive=True)
     epochs = _whole("epochs", epochs, 0, MAX_EPOCHS)
     base = _finite("base", base)

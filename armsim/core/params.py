@@ -51,6 +51,11 @@ class ParamError(ValueError):
         self.rule = message
 
 
+def count(n: int, word: str) -> str:
+    """``1 value``, ``2 values``: a count in words for a message."""
+    return f"{n:,} {word if n == 1 else word + 's'}"
+
+
 def _finite(name: str, value: Any, *, low: float | None = None, positive: bool = False) -> float:
     if isinstance(value, (str, bytes)):     # float("0.5") would pass: text is parsed by the CLI and files, not here
         raise ParamError(name, f"must be a number, not text: got {shown(value)}")
@@ -103,7 +108,7 @@ def _point(name: str, value: Any) -> tuple[float, float]:
         raise ParamError(name, f"must be a point: two numbers (X, Y), got {shown(value)}")
     items = list(value)
     if len(items) != 2:
-        raise ParamError(name, f"must be a point: two numbers (X, Y), got {len(items)} values")
+        raise ParamError(name, f"must be a point: two numbers (X, Y), got {count(len(items), 'value')}")
     return _finite(f"{name}[1]", items[0]), _finite(f"{name}[2]", items[1])
 
 
@@ -116,7 +121,7 @@ def _limits(name: str, values: Any, n: int) -> tuple[float | None, ...] | None:
         raise ParamError(name, f"must be a list of numbers, got {shown(values)}")
     items = list(values)
     if len(items) != n:
-        raise ParamError(name, f"needs one limit per link: {n} links but {len(items)} limits")
+        raise ParamError(name, f"needs one limit per link: {count(n, 'link')} but {count(len(items), 'limit')}")
     limits = tuple(None if v is None else _finite(f"{name}[{i + 1}]", v) for i, v in enumerate(items))
     return None if limits.count(None) == n else limits
 
@@ -195,7 +200,8 @@ class Params:
         n = len(angles)
         lengths = (1.0,) * n if self.lengths is None else _vector("lengths", self.lengths, positive=True)
         if len(lengths) != n:
-            raise ParamError("lengths", f"needs one length per angle: {n} angles but {len(lengths)} lengths")
+            raise ParamError("lengths", f"needs one length per angle: {count(n, 'angle')} but "
+                                        f"{count(len(lengths), 'length')}")
         epochs = _whole("epochs", self.epochs, 0, MAX_EPOCHS)
         if epochs * n > MAX_HISTORY:
             raise ParamError("epochs", f"epochs x links must be at most {MAX_HISTORY:,} "

@@ -407,3 +407,13 @@ def test_the_meter_for_a_point_speaks_of_the_stiffest_direction_and_that_is_what
         assert np.linalg.norm(after) / np.linalg.norm(before) == pytest.approx(abs(1 - p.eta * lam), rel=1e-3)
     assert abs(1 - p.eta * sv[1] ** 2) > abs(1 - p.eta * sv[0] ** 2)
     assert "across it" not in verdict_for(Params()).words
+
+
+@pytest.mark.parametrize("kw, words", [({"reach": (1.0,)}, "got 1 value"),
+                                       ({"lengths": (1.0,)}, "3 angles but 1 length"),
+                                       ({"min_angles_deg": (1.0,)}, "3 links but 1 limit"),
+                                       ({"angles_deg": (10.0,), "lengths": (1.0, 2.0)}, "1 angle but 2 lengths")])
+def test_counts_in_messages_are_singular_for_one(kw, words):
+    with pytest.raises(ParamError) as caught:
+        Params(**kw)
+    assert str(caught.value).endswith(words)

@@ -1,9 +1,15 @@
-"""The Landscape tab: the error over two joints' angles as a heat map, with the descent path on it.
+"""The Landscape tab: the error over two joints' parameters as a heat map, with the descent path on it.
 
-This module owns the widget; the numbers are :mod:`armsim.core.landscape`'s. The
-map is computed for the setup's START pose (every other joint held at its start
-angle), so during a run it is exact only at the start: the path and the green
-marker show the run's two chosen angles projected onto it.
+This module owns the widget; the numbers are :mod:`armsim.core.landscape`'s
+(:func:`~armsim.core.landscape.landscape_for`), for the setup's task (lateral or
+reach) and over the learner's own parameters (absolute angles ``w``, or relative
+ones ``q``). The map is computed for the setup's START pose (every other joint
+held at its start), so during a run it is exact only at the start: the path and
+the green marker show the run's two chosen parameters projected onto it.
+
+With joint limits the part of the map the learner cannot reach is shaded (a
+veil of the background colour over each joint's out-of-range band) and each
+limit is a dashed line; a click there picks no start, as the setup would refuse it.
 
 Orientation: ``Landscape.errors[a, b]`` has joint ``i`` on the rows. The image
 item is made with ``axisOrder="col-major"`` (whatever the global option says),
@@ -19,9 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from armsim.core.landscape import Landscape, error_grid, path_on
+from armsim.core.landscape import Landscape, landscape_for, path_on
 from armsim.core.params import Params
 from armsim.render.theme import LIGHT, MAP_LINE, MAP_SHADOW, Theme, style_axes, style_axis
 
@@ -33,6 +39,9 @@ DOTS_UP_TO = 200                    # a short path also gets a dot per epoch
 MAX_PATH_POINTS = 20_000            # a longer path is thinned: 1e6 points took 0.6 s to repaint
 PATH_QUANTUM = 0.1                  # degrees; a cell of the map is 1.8
 HINT = "Hover to read the error; click to start from there."
+LIMITS_HINT = HINT + " Shaded: beyond the joint limits."
+VEIL_ALPHA = 150                    # of the background colour over an out-of-range band: its colours still read
+LIMIT_Z, PATH_Z = 5, 10             # the veil and limit lines over the image, under the path and the markers
 
 
 def thin(x: np.ndarray, y: np.ndarray, connect: np.ndarray, quantum: float = PATH_QUANTUM,
@@ -84,7 +93,25 @@ def shade(errors: np.ndarray) -> np.ndarray:
 
 
 def _map_key(p: Params) -> tuple:
-    return p.angles_deg, p.lengths, p.base, p.goal
+    return p.angles_deg, p.lengths, p.base, p.goal, p.reach, p.relative, p.min_angles_deg, p.max_angles_deg
+
+
+def param_symbol(params: Params | None) -> str:
+    """The learner's parameter as the labels name it: ``w`` (absolute angles) or ``q`` (relative joints)."""
+    return "q" if params is not None and params.relative else "w"
+
+
+def within_limits(params: Params, k: int, deg: float) -> float | None:
+    """The angle ``deg`` of joint ``k``, shifted by whole turns into its limits; None if no turn of it fits.
+
+    The map shows each angle once (a joint turned a whole turn is the same pose), so a
+    point of the map stands for every turn of its angle; the start takes the one allowed.
+    """
+    lo = -np.inf if params.min_angles_deg is None else params.min_angles_deg[k]
+    hi = np.inf if params.max_angles_deg is None else params.max_angles_deg[k]
+    turns = np.ceil((lo - deg) / 360.0) if deg < lo else np.floor((hi - deg) / 360.0) if deg > hi else 0.0
+    value = round(deg + 360.0 * float(turns), 1)
+    return value if lo <= value <= hi else None
 
 
 class LandscapeView(QWidget):
@@ -133,9 +160,14 @@ class LandscapeView(QWidget):
                                    interactive=False, width=20)
         self.bar.setImageItem(self.image, insert_in=item)
         self.path = item.plot(antialias=True)
+        self.path.setZValue(PATH_Z)
+        self.limit_veils: list[QGraphicsRectItem] = []          # out-of-range bands, remade with the map
+        self.limit_lines = item.plot(antialias=True)             # every limit on the map, one segment each
+        self.limit_lines.setZValue(LIMIT_Z)
         # One spot each at the origin, moved with setPos: a tenth of the cost of setData, every frame.
         self.start_marker, self.current_marker = pg.ScatterPlotItem([0.0], [0.0]), pg.ScatterPlotItem([0.0], [0.0])
         for marker in (self.start_marker, self.current_marker):
+            marker.setZValue(PATH_Z)
             item.addItem(marker)
         self.readout = QLabel(HINT)
         self.plot.scene().sigMouseMoved.connect(self._hover)
@@ -162,6 +194,11 @@ class LandscapeView(QWidget):
             item.getAxis(name).setTicks([[(v, f"{v}°") for v in TICKS]])
         self.path.setPen(pg.mkPen(MAP_LINE, width=t.line_width))
         self.path.setShadowPen(pg.mkPen(MAP_SHADOW, width=t.line_width + 3))
+        # Dashed, so a limit never reads as the (solid) path; white over a dark shadow, as the path is.
+        self.limit_lines.setPen(pg.mkPen(MAP_LINE, width=t.line_width * 0.75, style=Qt.DashLine))
+        self.limit_lines.setShadowPen(pg.mkPen(MAP_SHADOW, width=t.line_width * 0.75 + 2))
+        for veil in self.limit_veils:
+            veil.setBrush(t.brush(t.background, alpha=VEIL_ALPHA))
         # Two shapes as well as two colours: red and green alone fail the commonest colour blindness.
         for marker, colour, symbol, size in ((self.start_marker, t.start, "o", 1.5),
                                              (self.current_marker, t.final, "d", 2.2)):
@@ -174,8 +211,10 @@ class LandscapeView(QWidget):
     def _label_axes(self) -> None:
         i, j = self.joints
         item = self.plot.getPlotItem()
-        item.setLabel("bottom", f"w{i + 1}, angle of joint {i + 1}")
-        item.setLabel("left", f"w{j + 1}, angle of joint {j + 1}")
+        s = param_symbol(self.params)
+        what = "relative angle" if s == "q" else "angle"
+        item.setLabel("bottom", f"{s}{i + 1}, {what} of joint {i + 1}")
+        item.setLabel("left", f"{s}{j + 1}, {what} of joint {j + 1}")
 
     # -- inputs from the window -----------------------------------------------------------
     @property
@@ -207,6 +246,7 @@ class LandscapeView(QWidget):
             w.setVisible(n >= 2)
         self.plot.setVisible(n >= 2)
         self.readout.setVisible(n >= 2)
+        self.readout.setText(self._hint())
         self.message.setVisible(n < 2)
         if params is None:
             self.message.setText("Fix the setup first: the map is drawn for its start pose.")
@@ -263,9 +303,10 @@ class LandscapeView(QWidget):
             self.path.setData([], [])
             self.start_marker.hide()
             self.current_marker.hide()
+            self._draw_limits()
             return
         i, j = self.joints
-        land = error_grid(np.radians(p.angles_deg), p.lengths, p.base, p.goal, i, j, n=GRID_POINTS)
+        land = landscape_for(p, i, j, n=GRID_POINTS)
         self.landscape = land
         values = shade(land.errors)
         top = float(values.max())
@@ -278,8 +319,49 @@ class LandscapeView(QWidget):
         self.start_marker.setPos(*self._on_map(np.radians([p.angles_deg[i], p.angles_deg[j]])))
         self.start_marker.show()
         self._label_axes()
+        self._draw_limits()
         self._draw_path()
         self.set_current(self._current)
+
+    def _draw_limits(self) -> None:
+        """Veil each joint's out-of-range bands across the whole map; a dashed line at each limit."""
+        item = self.plot.getPlotItem()
+        for veil in self.limit_veils:
+            item.removeItem(veil)
+        self.limit_veils = []
+        land = self.landscape
+        if land is None or land.lo is None:
+            self.limit_lines.setData([], [])
+            return
+        half = 0.5 * (land.wi_deg[-1] - land.wi_deg[0]) / (GRID_POINTS - 1)
+        # The image's rectangle, degrees: the cells are centred on the axes' points, so it is half a cell wider.
+        box = {"x": (land.wi_deg[0] - half, land.wi_deg[-1] + half),
+               "y": (land.wj_deg[0] - half, land.wj_deg[-1] + half)}
+        x, y = [], []
+        for axis, allowed, ends in (("x", land.allowed_i, land.wi_deg), ("y", land.allowed_j, land.wj_deg)):
+            (first, last), across = box[axis], box["y" if axis == "x" else "x"]
+            limits = [float(v) for span in np.degrees(allowed).reshape(-1, 2) for v in span]
+            bounds = [first] + [first if v == ends[0] else last if v == ends[-1] else v for v in limits] + [last]
+            for a, b in zip(bounds[::2], bounds[1::2]):          # the bands between the allowed spans
+                if b > a:
+                    self._veil(QRectF(a, across[0], b - a, across[1] - across[0]) if axis == "x"
+                               else QRectF(across[0], a, across[1] - across[0], b - a))
+            for v in limits:
+                if ends[0] < v < ends[-1]:                      # a limit, not where the map's own edge cut a span
+                    x += [v, v] if axis == "x" else list(across)
+                    y += list(across) if axis == "x" else [v, v]
+        self.limit_lines.setData(x, y, connect="pairs")
+
+    def _veil(self, rect: QRectF) -> None:
+        veil = QGraphicsRectItem(rect)
+        veil.setPen(pg.mkPen(None))
+        veil.setBrush(self.theme.brush(self.theme.background, alpha=VEIL_ALPHA))
+        veil.setZValue(LIMIT_Z)
+        self.plot.getPlotItem().addItem(veil, ignoreBounds=True)
+        self.limit_veils.append(veil)
+
+    def _hint(self) -> str:
+        return LIMITS_HINT if self.params is not None and self.params.limited else HINT
 
     def set_shown(self, shown: bool) -> None:
         """Whether the map can be seen (a dock tabbed behind another cannot); the window tells it.
@@ -322,16 +404,25 @@ class LandscapeView(QWidget):
     def _hover(self, scene_pos) -> None:
         point = self._map_point(scene_pos)
         if point is None:
-            self.readout.setText(HINT)
+            self.readout.setText(self._hint())
             return
         i, j = self.joints
         e = float(self.landscape.error_at(*np.radians(point)))
-        self.readout.setText(f"w{i + 1} = {point[0]:.1f}°, w{j + 1} = {point[1]:.1f}°, E = {e:.4g}")
+        s = param_symbol(self.params)
+        text = f"{s}{i + 1} = {point[0]:.1f}°, {s}{j + 1} = {point[1]:.1f}°, E = {e:.4g}"
+        out = [k + 1 for k, v in ((i, point[0]), (j, point[1])) if within_limits(self.params, k, v) is None]
+        if out:
+            joints = f"joint {out[0]}" if len(out) == 1 else f"joints {out[0]} and {out[1]}"
+            text += f" (beyond the limits of {joints}: no start here)"
+        self.readout.setText(text)
 
     def _clicked(self, event) -> None:
         point = self._map_point(event.scenePos())
         if event.button() != Qt.LeftButton or point is None:
             return
-        event.accept()
         i, j = self.joints
-        self.startAnglesPicked.emit(i, j, point[0], point[1])
+        deg_i, deg_j = within_limits(self.params, i, point[0]), within_limits(self.params, j, point[1])
+        if deg_i is None or deg_j is None:
+            return                  # beyond a joint's limits: the setup would refuse this start
+        event.accept()
+        self.startAnglesPicked.emit(i, j, deg_i, deg_j)

@@ -6,12 +6,13 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
 
-from armsim.core.landscape import error_grid, path_on
+from armsim.core.landscape import error_grid, landscape_for, path_on
 from armsim.core.params import Params
 from armsim.core.run import solve
-from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LandscapeView, shade, thin
-from tests.helpers import empty, marker_point, pick_joints, run_to_end, show_alone
+from armsim.gui.landscape_view import DECADES, GRID_POINTS, HINT, LIMITS_HINT, VEIL_ALPHA, LandscapeView, shade, thin
+from tests.helpers import curve, empty, marker_point, pick_joints, run_to_end, show_alone
 
 
 @pytest.fixture
@@ -211,3 +212,133 @@ def test_the_window_tells_the_map_when_its_tab_shows(qtbot, make_window):
     qtbot.waitUntil(lambda: not empty(window.landscape_view.path), timeout=3000)
     land = window.landscape_view.landscape
     np.testing.assert_array_equal(window.landscape_view.path.xData, path_on(land, result.angles).wi_deg)
+
+
+# --------------------------------------------------------------------------- every task, convention and limits
+REACH = Params(angles_deg=(30.0, -40.0, 20.0), reach=(1.2, 1.4), relative=True,
+               min_angles_deg=(-60.0, -90.0, -45.0), max_angles_deg=(90.0, 45.0, 60.0))
+
+
+@pytest.mark.parametrize("p", [Params(reach=(1.5, 1.0)), Params(relative=True, target=0.4),
+                               REACH], ids=["reach", "relative", "reach-relative-limits"])
+def test_the_map_follows_the_setups_task_and_convention(view, p):
+    view.set_params(p)
+    land = landscape_for(p, 0, 1, n=GRID_POINTS)
+    np.testing.assert_array_equal(view.image.image, shade(land.errors))
+    np.testing.assert_array_equal(view.landscape.errors, land.errors)
+    assert not np.allclose(view.landscape.errors, grid(p).errors)        # not the post's lateral map
+    assert_cells_in_place(view, land)
+    s = "q" if p.relative else "w"
+    assert view.plot.getPlotItem().getAxis("bottom").labelText.startswith(f"{s}1, ")
+    assert view.plot.getPlotItem().getAxis("left").labelText.startswith(f"{s}2, ")
+    if p.reach is not None:             # the reach point's X is part of the map too
+        moved = p.with_(reach=(p.reach[0] - 0.5, p.reach[1]))
+        view.set_params(moved)
+        np.testing.assert_array_equal(view.landscape.errors, landscape_for(moved, 0, 1, n=GRID_POINTS).errors)
+
+
+def test_the_window_maps_a_reach_run_over_its_own_parameters(qtbot, make_window):
+    window = make_window(REACH.with_(epochs=40))
+    window.docks.landscape_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
+    view = window.landscape_view
+    np.testing.assert_array_equal(view.landscape.errors, landscape_for(REACH, 0, 1, n=GRID_POINTS).errors)
+    result = run_to_end(qtbot, window)
+    qtbot.waitUntil(lambda: not empty(view.path), timeout=3000)
+    path = path_on(view.landscape, result.angles)              # Result.angles: the relative q's
+    np.testing.assert_array_equal(view.path.xData, path.wi_deg)
+    np.testing.assert_array_equal(view.path.yData, path.wj_deg)
+    assert marker_point(view) == (path.wi_deg[-1], path.wj_deg[-1])
+
+
+def veils(view):
+    """The out-of-range bands drawn, as (x0, x1, y0, y1) in degrees."""
+    return sorted((r.rect().left(), r.rect().right(), r.rect().top(), r.rect().bottom())
+                  for r in (v for v in view.limit_veils if v.isVisible()))
+
+
+def test_the_limits_are_drawn_where_they_are(view):
+    half = 0.5 * 360.0 / (GRID_POINTS - 1)              # the image is half a cell wider than the axes
+    lo, hi = -180.0 - half, 180.0 + half
+    view.set_params(REACH)                              # joint 1: -60..90, joint 2: -90..45
+    np.testing.assert_allclose(veils(view), sorted([(lo, -60.0, lo, hi), (90.0, hi, lo, hi),
+                                                    (lo, hi, lo, -90.0), (lo, hi, 45.0, hi)]), atol=1e-9)
+    x, y = curve(view.limit_lines)
+    lines = sorted(zip(x[::2], x[1::2], y[::2], y[1::2]))
+    np.testing.assert_allclose(lines, sorted([(-60.0, -60.0, lo, hi), (90.0, 90.0, lo, hi),
+                                              (lo, hi, -90.0, -90.0), (lo, hi, 45.0, 45.0)]), atol=1e-9)
+    assert view.limit_lines.opts["connect"] == "pairs"
+    for v in view.limit_veils:          # over the map, under the path and the markers
+        assert view.image.zValue() < v.zValue() < view.path.zValue()
+    assert v.zValue() < view.start_marker.zValue() and view.readout.text() == LIMITS_HINT
+    # a range across the map's edge (170..270 degrees) comes back in at the other edge
+    wrapped = Params(angles_deg=(0.0, 200.0), min_angles_deg=(-180.0, 170.0), max_angles_deg=(180.0, 270.0))
+    view.set_params(wrapped)
+    np.testing.assert_allclose(veils(view), [(lo, hi, -90.0, 170.0)], atol=1e-9)
+    assert sorted(curve(view.limit_lines)[1][::2]) == pytest.approx([-90.0, 170.0])
+    view.set_params(Params())           # no limits: nothing drawn
+    assert view.limit_veils == [] and empty(view.limit_lines) and view.readout.text() == HINT
+
+
+def test_a_click_beyond_the_limits_picks_no_start(qtbot, view):
+    view.set_params(REACH)
+    with qtbot.assertNotEmitted(view.startAnglesPicked):
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=viewport_point(view, 120.0, 0.0))
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=viewport_point(view, 0.0, -120.0))
+    with qtbot.waitSignal(view.startAnglesPicked, timeout=2000) as picked:
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=viewport_point(view, 40.0, -30.0))
+    pixel_deg = 400.0 / view.plot.getPlotItem().vb.width()
+    assert abs(picked.args[2] - 40.0) < pixel_deg and abs(picked.args[3] + 30.0) < pixel_deg
+    # a range across the edge: a click at -120 on the map starts the joint at 240, the turn within its limits
+    view.set_params(Params(angles_deg=(0.0, 200.0), min_angles_deg=(-180.0, 170.0), max_angles_deg=(180.0, 270.0)))
+    with qtbot.waitSignal(view.startAnglesPicked, timeout=2000) as picked:
+        qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=viewport_point(view, 10.0, -120.0))
+    assert abs(picked.args[3] - 240.0) < pixel_deg
+    assert Params(angles_deg=(picked.args[2], picked.args[3]), min_angles_deg=(-180.0, 170.0),
+                  max_angles_deg=(180.0, 270.0)).angles_deg[1] == picked.args[3]        # the setup takes it
+
+
+def test_hover_names_the_parameters_and_the_limits(qtbot, view):
+    view.set_params(REACH)
+    hover(qtbot, view, 120.0, 0.0, lambda: view.readout.text().startswith("q1 = "))
+    assert "(beyond the limits of joint 1: no start here)" in view.readout.text()
+    q1, q2 = (float(part.split("= ")[1].rstrip("°")) for part in view.readout.text().split(", ")[:2])
+    e = float(view.readout.text().split("E = ")[1].split(" ")[0])
+    assert e == pytest.approx(float(view.landscape.error_at(math.radians(q1), math.radians(q2))), rel=1e-3)
+    hover(qtbot, view, 10.0, 0.0, lambda: "beyond" not in view.readout.text())
+    assert view.readout.text().startswith("q1 = ")
+
+
+def test_a_screenshot_of_the_window_shows_the_veiled_bands(qtbot, make_window, tmp_path):
+    """The grabbed window: a band beyond a limit is the map's colour veiled by the background."""
+    window = make_window(REACH)
+    window.resize(1400, 1000)
+    window.docks.landscape_dock.raise_()
+    qtbot.waitUntil(lambda: window.docks.landscape_dock.built, timeout=3000)
+    view = window.landscape_view
+    qtbot.waitUntil(lambda: view.plot.isVisible() and view.plot.width() > 300, timeout=3000)
+    shot = tmp_path / "landscape.png"
+    assert window.grab().save(str(shot))
+    image = QImage(str(shot))
+    land, ratio = view.landscape, image.width() / window.width()
+    lut = pg.colormap.get("viridis").getLookupTable(nPts=256)
+
+    def seen(x_deg, y_deg):
+        scene = view.plot.getPlotItem().vb.mapViewToScene(QPointF(x_deg, y_deg))
+        at = view.plot.viewport().mapTo(window, view.plot.mapFromScene(scene))
+        c = image.pixelColor(round(at.x() * ratio), round(at.y() * ratio))
+        return np.array([c.red(), c.green(), c.blue()], dtype=float)
+
+    def colour(x_deg, y_deg):
+        a, b = np.argmin(np.abs(land.wi_deg - x_deg)), np.argmin(np.abs(land.wj_deg - y_deg))
+        lo, hi = view.bar.levels()
+        level = (view.image.image[a, b] - lo) / (hi - lo)
+        return lut[int(np.clip(level, 0, 1) * 255)].astype(float)
+
+    alpha = VEIL_ALPHA / 255
+    # away from the start marker (30, -40) and the limit lines; joint 1 is limited to -60..90, joint 2 to -90..45
+    for x_deg, y_deg, veiled in ((-30.0, 20.0, 0), (150.0, 20.0, 1), (-30.0, 120.0, 1), (150.0, 120.0, 2)):
+        want = colour(x_deg, y_deg)
+        for _ in range(veiled):             # white veils, one per joint out of range
+            want = alpha * 255.0 + (1 - alpha) * want
+        assert np.abs(seen(x_deg, y_deg) - want).max() < 8, (x_deg, y_deg, seen(x_deg, y_deg), want)

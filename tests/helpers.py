@@ -1,6 +1,6 @@
-"""Helpers the tests share: driving the window as a user would, and reading what its plots draw."""
+"""Helpers the tests share: driving the window as a user would, reading what its plots draw, scenario files."""
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 
 #: The post's printed lateral positions of the start and final poses (seed 000), to the last digit.
 POST_START = (0.374606593415912, 0.0325864500902433, 0.274508345689911)
@@ -110,3 +110,49 @@ def pick_joints(qtbot, view, i: int, j: int):
         if view.joints == (i, j):
             return
     raise AssertionError(f"the boxes show joints {view.joints}, not {(i, j)}")
+
+
+# --------------------------------------------------------------------------- the arm canvas
+def pixel(view, x, y) -> QPoint:
+    return view.mapFromScene(view.getPlotItem().vb.mapViewToScene(QPointF(x, y)))
+
+
+def data(view, point: QPoint) -> tuple[float, float]:
+    p = view.getPlotItem().vb.mapSceneToView(view.mapToScene(point))
+    return p.x(), p.y()
+
+
+# --------------------------------------------------------------------------- scenario files
+#: The post's setup as a scenario file, for tests to edit (good) and write.
+GOOD = """\
+format = "armsim-scenario"
+version = 1
+
+[params]
+angles_deg = [22.0, -20.0, 14.0]
+base = 0.0
+eta = 0.075
+epochs = 20
+tol = 0.0
+learner = "gradient"
+"""
+
+
+def good(**replace: str) -> str:
+    """GOOD with some `key = value` lines replaced (value None drops the line) or appended."""
+    lines = GOOD.splitlines()
+    for key, value in replace.items():
+        hits = [i for i, line in enumerate(lines) if line.split(" = ")[0] == key]
+        if hits and value is None:
+            del lines[hits[0]]
+        elif hits:
+            lines[hits[0]] = f"{key} = {value}"
+        else:
+            lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"
+
+
+def write(tmp_path, content, name="s.toml"):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path

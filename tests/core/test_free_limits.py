@@ -10,8 +10,7 @@ from armsim import Params, solve
 from armsim.core.params import ParamError
 from armsim.io import scenario
 from tests.core.reference_2d import ref_run
-from tests.core.test_scenario import GOOD, good, write
-from tests.helpers import run_cli
+from tests.helpers import GOOD, good, run_cli, write
 
 MIXED = Params(angles_deg=(30.0, -20.0, 40.0), reach=(-0.5, 1.2), relative=True, eta=0.2, epochs=200, tol=1e-8,
                min_angles_deg=(None, -60.0, None), max_angles_deg=(90.0, None, 60.0))

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from armsim.core.params import MAX_LINKS, Params
 from armsim.io import scenario
 from armsim.io.scenario import MAX_BYTES, Scenario, ScenarioError, load
-from tests.core.test_scenario import GOOD, good  # the post's setup as a scenario file, and edited
+from tests.helpers import GOOD, good  # the post's setup as a scenario file, and edited
 
 #: What one refused load may allocate at its peak (tracemalloc): the file, its text and tomllib's work.
 MEMORY_BOUND = MAX_BYTES + 4 * 1024 * 1024

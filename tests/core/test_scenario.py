@@ -11,39 +11,7 @@ from hypothesis import strategies as st
 from armsim.core.params import MAX_LINKS, Params
 from armsim.io import scenario
 from armsim.io.scenario import MAX_BYTES, Scenario, ScenarioError, load, parse, save
-
-GOOD = """\
-format = "armsim-scenario"
-version = 1
-
-[params]
-angles_deg = [22.0, -20.0, 14.0]
-base = 0.0
-eta = 0.075
-epochs = 20
-tol = 0.0
-learner = "gradient"
-"""
-
-
-def good(**replace: str) -> str:
-    """GOOD with some `key = value` lines replaced (value None drops the line) or appended."""
-    lines = GOOD.splitlines()
-    for key, value in replace.items():
-        hits = [i for i, line in enumerate(lines) if line.split(" = ")[0] == key]
-        if hits and value is None:
-            del lines[hits[0]]
-        elif hits:
-            lines[hits[0]] = f"{key} = {value}"
-        else:
-            lines.append(f"{key} = {value}")
-    return "\n".join(lines) + "\n"
-
-
-def write(tmp_path, content, name="s.toml"):
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return path
+from tests.helpers import GOOD, good, write
 
 
 def bits(p: Params) -> tuple:

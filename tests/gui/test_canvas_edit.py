@@ -11,16 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from armsim import Params
 from armsim.render.arm_plot import pose_points
-from tests.helpers import run_to_end, shown_setup
-
-
-def pixel(view, x, y) -> QPoint:
-    return view.mapFromScene(view.getPlotItem().vb.mapViewToScene(QPointF(x, y)))
-
-
-def data(view, point: QPoint) -> tuple[float, float]:
-    p = view.getPlotItem().vb.mapSceneToView(view.mapToScene(point))
-    return p.x(), p.y()
+from tests.helpers import data, pixel, run_to_end, shown_setup
 
 
 def drag(qtbot, view, start: QPoint, end: QPoint):

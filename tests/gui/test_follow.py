@@ -11,8 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from armsim import Params
 from armsim.core.run import Run
 from armsim.render.arm_plot import pose_points
-from tests.gui.test_canvas_edit import data, pixel
-from tests.helpers import finished
+from tests.helpers import data, finished, pixel
 
 REACH = Params(angles_deg=(30.0, -10.0, 50.0), reach=(1.5, 1.2), eta=0.1, epochs=100_000, tol=1e-10)
 

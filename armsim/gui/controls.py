@@ -146,6 +146,15 @@ class LinkRow:
     def widgets(self) -> tuple:
         return self.label, self.slider, self.angle, self.length, self.limits
 
+    def name(self, relative: bool) -> None:
+        """Call the parameter as the model does: ``w_i`` from horizontal, ``q_i`` relative to the link before."""
+        k = self.index + 1
+        symbol = f"q{k}" if relative else f"w{k}"
+        self.label.setText(symbol)
+        self.angle.name, self.low.name, self.high.name = symbol, f"{symbol} min", f"{symbol} max"
+        frame = f"degrees from link {k - 1}'s direction" if relative and k > 1 else "degrees from horizontal"
+        self.slider.setToolTip(f"start angle of link {k}, {frame} (shown modulo 360)")
+
     def show(self, angle: float, length: float, low: float | None, high: float | None) -> None:
         with QSignalBlocker(self.slider):
             self.slider.setValue(round(wrap_degrees(angle) * SLIDER_STEPS_PER_DEGREE))
@@ -404,6 +413,7 @@ class ControlPanel(QWidget):
         highs = joint_limits(p.max_angles_deg, p.n_links, "max")
         for row, angle, length, low, high in zip(self.rows, p.angles_deg, p.lengths, lows, highs):
             row.show(angle, length, low, high)
+            row.name(p.relative)
         self.links.set_value(p.n_links)
         with QSignalBlocker(self.relative):
             self.relative.setChecked(p.relative)

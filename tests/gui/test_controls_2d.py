@@ -131,3 +131,13 @@ def test_a_loaded_setup_with_options_is_shown_exactly(qtbot, panel):
     panel.state.set_params(Params())
     assert panel.task.currentData() == "lateral" and not panel.relative.isChecked()
     assert [r.low.text() for r in panel.rows] == ["", "", ""]
+
+
+def test_relative_joints_are_called_q_in_the_rows_and_their_messages(qtbot, panel):
+    """The landscape and inspector call relative parameters q_i; the rows say so too, and so do their messages."""
+    assert [r.label.text() for r in panel.rows] == ["w1", "w2", "w3"]
+    qtbot.keyClick(panel.relative, Qt.Key_Space)
+    assert [r.label.text() for r in panel.rows] == ["q1", "q2", "q3"]
+    assert "from link 1's direction" in panel.rows[1].slider.toolTip()
+    type_into(qtbot, panel.rows[1].low, "-10")                 # q2 starts at -20: refused
+    assert panel.problem.text().startswith("q2 min: joint 2 starts at -20 degrees")

@@ -35,14 +35,26 @@ import time
 from typing import Sequence
 
 from armsim import __version__
-from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, POST_EPOCHS, POST_ETA, ParamError, Params, shown
+from armsim.core.params import (
+    DEFAULT_DAMPING,
+    DEFAULT_MOMENTUM,
+    LEARNERS,
+    MAX_EPOCHS,
+    POST_ANGLES_DEG,
+    POST_EPOCHS,
+    POST_ETA,
+    ParamError,
+    Params,
+    shown,
+)
 from armsim.core.run import DIVERGENCE_RULE, Result, solve
 from armsim.io import media
 
 # Which flag each Params field comes from, to phrase the model's errors in the user's words.
 FLAGS = {"angles": "--angles", "lengths": "--lengths", "base": "--base", "target": "--target", "eta": "--eta",
          "epochs": "--epochs", "tol": "--tol", "learner": "--learner", "reach": "--reach", "relative": "--relative",
-         "min_angles": "--min-angles", "max_angles": "--max-angles"}
+         "min_angles": "--min-angles", "max_angles": "--max-angles", "momentum": "--momentum",
+         "damping": "--damping"}
 
 
 def _number(text: str) -> float:
@@ -136,8 +148,14 @@ def add_param_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--epochs", type=_count, default=POST_EPOCHS, metavar="N",
                    help=f"most updates to run, 0 to {MAX_EPOCHS:,} (default {POST_EPOCHS})")
     g.add_argument("--tol", type=_number, default=0.0, help="stop once the error is below this (default 0: never)")
-    g.add_argument("--learner", choices=("gradient", "hotcold"), default="gradient",
-                   help="gradient descent (the post) or hot-and-cold (seed 004); default gradient")
+    g.add_argument("--learner", choices=LEARNERS, default="gradient",
+                   help="gradient descent (the post), hot-and-cold (seed 004), momentum (heavy ball), adam, "
+                        "lm (damped least squares), ccd (cyclic coordinate descent) or fabrik (a point to reach "
+                        "only); default gradient")
+    g.add_argument("--momentum", type=_number, default=DEFAULT_MOMENTUM, metavar="BETA",
+                   help=f"momentum's beta, 0 to below 1 (default {DEFAULT_MOMENTUM:g})")
+    g.add_argument("--damping", type=_number, default=DEFAULT_DAMPING, metavar="LAMBDA",
+                   help=f"lm's damping lambda, 0 (Gauss-Newton) or more (default {DEFAULT_DAMPING:g})")
     o = p.add_argument_group("the model's options (default: none, the post's task)")
     # nargs="*", not 2: none, one or three numbers are then said as such ("--reach: ... got 3"), not as
     # argparse's "expected 2 arguments" or a stray "unrecognized arguments: 3" that names no flag.
@@ -169,6 +187,7 @@ def params_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Pa
     try:
         return Params(angles_deg=tuple(args.angles), lengths=_tuple(args.lengths), base=args.base,
                       target=args.target, eta=args.eta, epochs=args.epochs, tol=args.tol, learner=args.learner,
+                      momentum=args.momentum, damping=args.damping,
                       reach=_tuple(args.reach), relative=args.relative, min_angles_deg=_tuple(args.min_angles),
                       max_angles_deg=_tuple(args.max_angles))
     except ParamError as e:
@@ -393,8 +412,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.parser.error(f"argument --out: {e.rule}")
             try:
                 run_solve(params, args.json, args.out)
+            except BrokenPipeError:
+                # The reader went away (`armsim solve | head`), as a shell tool's reader may: no message,
+                # and stdout pointed at nothing so the interpreter's own flush at exit stays quiet too.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return 1
             except OSError as e:
-                print(f"armsim solve: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
+                where = args.out if args.out is not None else "the standard output"
+                print(f"armsim solve: error: could not write {where}: {e.strerror or e}", file=sys.stderr)
                 return 1
             return 0
         if command == "render":

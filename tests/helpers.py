@@ -156,3 +156,27 @@ def write(tmp_path, content, name="s.toml"):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return path
+
+
+# --------------------------------------------------------------------------- the chain-rule inspector
+def table(panel):
+    model = panel.table.model()          # what the view shows, read through Qt's model interface
+    return [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def titles(panel):
+    return [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+
+
+def column(panel, title):
+    return [row[titles(panel).index(title)] for row in table(panel)]
+
+
+def lines(panel):
+    return panel.worked.text().replace("&amp;", "&").split("<br>")
+
+
+def line(panel, start):
+    found = [text for text in lines(panel) if text.startswith(start)]
+    assert len(found) == 1, (start, lines(panel))
+    return found[0]

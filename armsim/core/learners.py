@@ -24,7 +24,7 @@ in the same order), which the tests check epoch by epoch.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate
 from math import cos, pi, sin
 from typing import Callable, NamedTuple
@@ -32,7 +32,8 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from armsim.core.kinematics import Task, error, forward, lateral
-from armsim.core.params import Params
+from armsim.core.params import POST_LEARNERS, Params
+from armsim.core.rules import RULES
 
 
 # --------------------------------------------------------------------------- one epoch, numpy
@@ -93,6 +94,8 @@ class Epoch(NamedTuple):
     ``dX_dw``       ``dx_n/dp_j``: ``-L_j sin w_j``; with relative joints ``-sum_{i>=j} L_i sin theta_i``.
     ``dE_dtheta``   the gradient for the absolute angles ``theta``; with absolute angles it is
                     ``dE_dw`` itself.
+    ``state``       a stateful learner's state after the update (momentum: ``[v]``; Adam:
+                    ``[m, s]``), shape ``(rows, n)``; None for the others.
     """
 
     index: int
@@ -108,6 +111,7 @@ class Epoch(NamedTuple):
     dE_dX: float | None = None
     dX_dw: np.ndarray | None = None
     dE_dtheta: np.ndarray | None = None
+    state: np.ndarray | None = None
     status: str | None = None
     reason: str = ""
 
@@ -133,7 +137,9 @@ class Setup(NamedTuple):
     ``lengths`` as kinematics takes them (None for unit links); ``task`` the
     :class:`~armsim.core.kinematics.Task`; ``lo``, ``hi`` the joint limits in radians
     (``-inf``/``inf`` where a side is free) or both None without limits; ``post`` True
-    for the post's task and convention without limits (the fast paths' case).
+    for the post's task and convention without limits and one of the post's learners
+    (the fast paths' case); ``step`` the learner's update with its options bound
+    (see :mod:`armsim.core.rules`) and ``state_rows`` the rows of its state (0: none).
     """
 
     lengths: np.ndarray | None
@@ -141,6 +147,8 @@ class Setup(NamedTuple):
     lo: np.ndarray | None
     hi: np.ndarray | None
     post: bool
+    step: Callable
+    state_rows: int = 0
 
 
 def setup(params: Params) -> Setup:
@@ -148,7 +156,21 @@ def setup(params: Params) -> Setup:
     lengths, reach = _lengths(params), params.reach
     task = Task(lengths, params.base, params.goal, None if reach is None else reach[0], params.relative)
     lo, hi = limits(params)
-    return Setup(lengths, task, lo, hi, params.is_post)
+    rule = RULES.get(params.learner)
+    if rule is None:
+        return Setup(lengths, task, lo, hi, params.is_post, LEARNER_STEPS[params.learner])
+    options = {}
+    for name in rule.options:
+        if name == "limits":
+            options.update(lo=lo, hi=hi)
+        else:
+            options[{"momentum": "beta"}.get(name, name)] = getattr(params, name)
+    return Setup(lengths, task, lo, hi, False, partial(rule.step, **options), rule.state_rows)
+
+
+def start_state(s: Setup, n: int) -> np.ndarray | None:
+    """A stateful learner's state before its first epoch: zeros, ``(rows, n)``; None for the others."""
+    return np.zeros((s.state_rows, n)) if s.state_rows else None
 
 
 def limits(params: Params) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -189,22 +211,28 @@ def _post_update(step: Callable, task: Task, w: np.ndarray, y_end: float, rise, 
     # Arrays in a record are fresh and never written again; marking each read-only
     # would cost a fifth of an epoch, so records are immutable by convention below the tuple.
     return _tuple_new(Epoch, (index, new, y, 0.5 * (gap * gap), eta, w, dE_dY, dY_dw, dE_dw, delta,
-                              0.0, -rise, dE_dw, None, "")), y_new, new_rise
+                              0.0, -rise, dE_dw, None, None, "")), y_new, new_rise
 
 
-def update(step: Callable, s: Setup, w: np.ndarray, ends, eta: float, index: int) -> Epoch:
-    """The record of one epoch of the learner ``step`` from ``w`` (whose end point is ``ends``), any options."""
+def update(step: Callable, s: Setup, w: np.ndarray, ends, eta: float, index: int, state=None) -> Epoch:
+    """The record of one epoch of the learner ``step`` from ``w`` (whose end point is ``ends``), any options.
+
+    ``state`` is a stateful learner's state before the epoch (:func:`start_state` before the first).
+    """
     if s.post:
         return _update(step, s.task, w, ends[1], eta, index)
     g = s.task.gradient(w, *ends)
-    delta = step(w, s.task, eta, g.dE_dw)
+    if s.state_rows:
+        delta, state = step(w, s.task, eta, g.dE_dw, state, index)
+    else:
+        delta, state = step(w, s.task, eta, g.dE_dw), None
     new = w + delta
     if s.lo is not None:
         new = np.clip(new, s.lo, s.hi)
     x, y = forward(new, s.lengths, s.task.base, s.task.relative)
     e = s.task.error(None if s.task.reach_x is None else x.item(-1), y.item(-1))
     return _tuple_new(Epoch, (index, new, y, e, eta, w, g.dE_dY, g.dY_dw, g.dE_dw, delta,
-                              g.dE_dX, g.dX_dw, g.dE_dtheta, None, ""))
+                              g.dE_dX, g.dX_dw, g.dE_dtheta, state, None, ""))
 
 
 def _lengths(params: Params) -> np.ndarray | None:
@@ -215,7 +243,12 @@ def _lengths(params: Params) -> np.ndarray | None:
 
 def start_epoch(params: Params) -> Epoch:
     """Epoch 0: the start pose, with no update."""
-    return _start(params, _lengths(params), None if params.is_post else setup(params))
+    return _start(params, _lengths(params), None if fast_path(params) else setup(params))
+
+
+def fast_path(params: Params) -> bool:
+    """The post's task and convention without limits, with one of the post's learners: no Setup needed."""
+    return params.is_post and params.learner in POST_LEARNERS
 
 
 def _start(params: Params, lengths: np.ndarray | None, s: Setup | None) -> Epoch:

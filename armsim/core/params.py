@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from armsim.core.rules import RULES
+
 # Limits that keep a run's history in memory: the result stores every epoch's
 # angles, so epochs x links bounds its size (20e6 floats = 160 MB).
 MAX_LINKS = 1000
@@ -20,7 +22,11 @@ MAX_HISTORY = 20_000_000
 # Beyond this a float can no longer be called a coordinate or an angle of a
 # classroom arm; it is a typo, and radians(1e9) loses all angular precision.
 MAX_MAGNITUDE = 1e6
-LEARNERS = ("gradient", "hotcold")
+#: The post's two (seed 000's gradient descent, seed 004's hot and cold), then robotics' and ML's (rules.py).
+LEARNERS = ("gradient", "hotcold", *RULES)
+POST_LEARNERS = ("gradient", "hotcold")
+DEFAULT_MOMENTUM = 0.9      # heavy ball's beta
+DEFAULT_DAMPING = 1e-3      # damped least squares' lambda
 
 POST_ANGLES_DEG = (22.0, -20.0, 14.0)
 POST_ETA = 0.075
@@ -194,6 +200,8 @@ class Params:
     relative: bool = False
     min_angles_deg: tuple[float, ...] | None = None
     max_angles_deg: tuple[float, ...] | None = None
+    momentum: float = DEFAULT_MOMENTUM
+    damping: float = DEFAULT_DAMPING
 
     def __post_init__(self) -> None:
         angles = _vector("angles", self.angles_deg)
@@ -208,6 +216,18 @@ class Params:
                                        f"(the history is kept in memory), got {epochs * n:,}")
         if self.learner not in LEARNERS:
             raise ParamError("learner", f"must be one of {', '.join(LEARNERS)}, got {shown(self.learner)}")
+        rule = RULES.get(self.learner)
+        rows = 1 + (rule.state_rows if rule else 0)        # a stateful learner's state is kept per epoch too
+        if epochs * n * rows > MAX_HISTORY:
+            raise ParamError("epochs", f"epochs x links x {rows} (the {self.learner} learner keeps its state each "
+                                       f"epoch) must be at most {MAX_HISTORY:,}, got {epochs * n * rows:,}")
+        if rule and rule.reach_only and self.reach is None:
+            raise ParamError("learner", f"{self.learner} moves the joints' positions toward a point: it needs the "
+                                        "reach task (a point X, Y), not a height")
+        momentum = _finite("momentum", self.momentum, low=0.0)
+        if not momentum < 1.0:
+            raise ParamError("momentum", f"must be below 1 (beta = 1 never forgets a step), got {shown(momentum)}")
+        damping = _finite("damping", self.damping, low=0.0)
         target = None if self.target is None else _finite("target", self.target)
         reach = None if self.reach is None else _point("reach", self.reach)
         if reach is not None and target is not None:
@@ -232,6 +252,8 @@ class Params:
         object.__setattr__(self, "eta", _finite("eta", self.eta, positive=True))
         object.__setattr__(self, "epochs", epochs)
         object.__setattr__(self, "tol", _finite("tol", self.tol, low=0.0))
+        object.__setattr__(self, "momentum", momentum)
+        object.__setattr__(self, "damping", damping)
         for name, value in (("reach", reach), ("relative", relative), ("min_angles_deg", low),
                             ("max_angles_deg", high)):
             if value is not getattr(self, name):           # the post's setups (all unset) skip the writes
@@ -326,6 +348,9 @@ class Params:
                 out[name] = list(out[name])
         if not self.relative:
             del out["relative"]
+        for name, default in (("momentum", DEFAULT_MOMENTUM), ("damping", DEFAULT_DAMPING)):
+            if out[name] == default:        # written when changed: the post's files and JSON keep their form
+                del out[name]
         return out
 
     @classmethod

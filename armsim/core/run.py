@@ -60,13 +60,16 @@ from armsim.core.learners import (  # noqa: F401
     _update,
     _with_status,
     delta_rule,
+    fast_path,
     gradient_kernel,
     hot_and_cold,
     setup,
     start_epoch,
+    start_state,
     update,
 )
 from armsim.core.params import ParamError, Params, _finite
+from armsim.core.rules import RULES
 
 RISES_TO_DIVERGE = 5
 DIVERGENCE_RULE = ("a run diverges when one epoch turns any joint by more than 180 degrees (no learning "
@@ -91,13 +94,14 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _rebuild(params: Params, moves, angles: np.ndarray, etas: np.ndarray, j: int) -> Epoch:
-    """The record of epoch ``j`` recomputed from stored angles, etas and target moves (j already checked)."""
+def _rebuild(params: Params, moves, angles: np.ndarray, etas: np.ndarray, j: int, states=None) -> Epoch:
+    """The record of epoch ``j`` recomputed from stored angles, etas, target moves and a stateful
+    learner's states (j already checked)."""
     if j == 0:
         return _start(params, _lengths(params), setup(params))
     s = setup(aimed(params, moves, j))
     w = angles[j - 1]
-    return update(LEARNER_STEPS[params.learner], s, w, s.task.end(w), etas[j - 1], j)
+    return update(s.step, s, w, s.task.end(w), etas[j - 1], j, None if states is None else states[j - 1])
 
 
 def aimed(params: Params, moves, j: int) -> Params:
@@ -140,6 +144,8 @@ class Result:
     ``params`` is the setup the run started from; ``moves`` lists the target's moves
     during the run (follow mode), ``(epoch, aim)``: epochs from ``epoch`` on aimed at
     ``aim`` (a height, or a point for the reach task); empty when it never moved.
+    ``states[j]`` is a stateful learner's state after ``j`` updates (momentum's ``[v]``,
+    Adam's ``[m, s]``, zeros at the start), None for the other learners.
     """
 
     params: Params
@@ -149,6 +155,7 @@ class Result:
     errors: np.ndarray
     etas: np.ndarray
     moves: tuple = ()
+    states: np.ndarray | None = None
 
     @property
     def epochs_run(self) -> int:
@@ -164,21 +171,23 @@ class Result:
 
     def epoch(self, j: int) -> Epoch:
         """The record of epoch ``j`` (0 = start), recomputed from the stored angles."""
-        return _rebuild(self.params, self.moves, self.angles, self.etas, range(self.epochs_run + 1)[j])
+        return _rebuild(self.params, self.moves, self.angles, self.etas, range(self.epochs_run + 1)[j], self.states)
 
     def params_at(self, j: int = -1) -> Params:
         """The setup aimed at the target epoch ``j`` used (``params`` itself unless the target moved)."""
         return aimed(self.params, self.moves, range(self.epochs_run + 1)[j])
 
 
-def _result(params, angles, errors, etas, k, status, reason, moves=()) -> Result:
+def _result(params, angles, errors, etas, k, status, reason, moves=(), states=None) -> Result:
     if k == len(errors):
         # Full: nothing more can be written, so the buffers themselves become the result's
         # (read-only from now on) and a run that used every epoch skips three copies.
         parts = angles, errors, etas
     else:
         parts = angles[:k].copy(), errors[:k].copy(), etas[:max(k - 1, 0)].copy()
-    return Result(params, status, reason, *map(_frozen, parts), tuple(moves))
+        states = None if states is None else states[:k].copy()
+    return Result(params, status, reason, *map(_frozen, parts), tuple(moves),
+                  None if states is None else _frozen(states))
 
 
 class History:
@@ -238,7 +247,7 @@ class Run:
         self.params = params
         n, epochs = params.n_links, params.epochs
         self._lengths = _lengths(params)
-        self._setup = None if params.is_post else setup(params)     # the options' Setup; the post's needs none
+        self._setup = None if fast_path(params) else setup(params)     # the options' Setup; the post's needs none
         self._angles = np.empty((epochs + 1, n))       # untouched rows cost no memory until written
         self._flat = self._angles.reshape(-1)
         self._errors = np.empty(epochs + 1)
@@ -253,7 +262,14 @@ class Run:
         self._aimed, self._moves, self.holding = params, [], False
         self._goal = params.goal                # the post's task's target (its numpy path)
         self._aim_floor(params)
-        self._step = LEARNER_STEPS[params.learner]
+        self._step = LEARNER_STEPS[params.learner] if self._setup is None else self._setup.step
+        # Hot and cold, CCD and FABRIK need no gradient (a record still shows it).
+        self._grad = params.learner == "gradient" or getattr(RULES.get(params.learner), "gradient", False)
+        rows = 0 if self._setup is None else self._setup.state_rows
+        self._state = start_state(self._setup, n) if rows else None
+        self._states = np.empty((epochs + 1, rows, n)) if rows else None
+        if rows:
+            self._states[0] = self._state
         self._kernel = None
         if self._step is delta_rule and n <= KERNEL_MAX_LINKS and self._setup is None:
             self._kernel = gradient_kernel(n, self._lengths is None)
@@ -282,20 +298,23 @@ class Run:
         """The setup aimed at the target epoch ``j`` used, as :meth:`Result.params_at`."""
         return aimed(self.params, self._moves, range(self.count)[j])
 
-    def retarget(self, aim) -> bool:
+    def retarget(self, aim, force: bool = False) -> bool:
         """Aim the epochs from the next one on at ``aim``: a height, or for the reach task a point (X, Y).
 
         Returns False (and changes nothing) once the run has ended. Raises ParamError
         for an aim the task cannot take. The pose stays; the divergence rule starts
-        afresh from its error against the new target.
+        afresh from its error against the new target. A move to the target in force
+        changes nothing unless ``force`` (a replay of :attr:`moves`: a recorded move
+        restarted the rule even when a second move between two epochs went back).
         """
         if self.status is not None:
             return False
         new = self._aimed.aimed_at(aim)
-        if new.aim == self._aimed.aim:
+        if new.aim == self._aimed.aim and not force:
             return True
         self._aimed = new
         if self._moves and self._moves[-1][0] == self.count:       # two moves between epochs: the last counts
+            # (even one back to the target before: the rule was restarted, and a replay must do so too)
             self._moves[-1] = (self.count, new.aim)
         else:
             self._moves.append((self.count, new.aim))
@@ -380,7 +399,7 @@ class Run:
         step, lengths, base, goal = self._step, self._lengths, self.params.base, self._goal
         task = Task(lengths, base, goal)               # for hot and cold's probes
         w, y, e, rises, j = self._w, self._y, self._e, self._rises, self.count
-        grad = step is delta_rule                  # hot and cold needs no gradient
+        grad = self._grad
         for j in range(self.count, self.count + k):
             delta = step(w, task, eta, gradient(w, lengths, y, goal)[2] if grad else None)
             w = w + delta
@@ -402,9 +421,14 @@ class Run:
         """
         step, task, lo, hi = self._step, self._setup.task, self._setup.lo, self._setup.hi
         w, xy, e, rises, j = self._w, self._xy, self._e, self._rises, self.count
-        grad = step is delta_rule                  # hot and cold needs no gradient
+        grad, states, state = self._grad, self._states, self._state
         for j in range(self.count, self.count + k):
-            delta = step(w, task, eta, task.gradient(w, *xy).dE_dw if grad else None)
+            g = task.gradient(w, *xy).dE_dw if grad else None
+            if states is None:
+                delta = step(w, task, eta, g)
+            else:
+                delta, state = step(w, task, eta, g, state, j)
+                states[j] = state
             w = moved = w + delta
             if lo is not None:
                 w = np.clip(moved, lo, hi)
@@ -416,7 +440,7 @@ class Run:
             self._angles[j], self._errors[j], self._etas[j - 1] = w, e, eta
             if self._ends(delta.tolist(), e, rises, j, held):
                 break
-        self._w, self._xy, self._e, self._rises = w, xy, e, rises
+        self._w, self._xy, self._e, self._rises, self._state = w, xy, e, rises, state
         applied, self.count = j + 1 - self.count, j + 1
         return applied
 
@@ -462,7 +486,7 @@ class Run:
 
     def epoch(self, j: int) -> Epoch:
         """The full record of epoch ``j`` (0 = start), rebuilt as :meth:`Result.epoch` does."""
-        return _rebuild(self.params, self._moves, self._angles, self._etas, range(self.count)[j])
+        return _rebuild(self.params, self._moves, self._angles, self._etas, range(self.count)[j], self._states)
 
     def result(self, status: str | None = None, reason: str = "") -> Result:
         """The run so far as a :class:`Result`; ``status``/``reason`` override the run's own.
@@ -471,7 +495,7 @@ class Run:
         by this and may be advanced further (its arrays are then copied).
         """
         return _result(self.params, self._angles, self._errors, self._etas, self.count,
-                       status or self.status or "stopped", reason or self.reason, self._moves)
+                       status or self.status or "stopped", reason or self.reason, self._moves, self._states)
 
     def stop(self, reason: str = "stopped by the user") -> Result:
         """End a run still going as ``stopped`` and return its :class:`Result` (a finished run's as it is)."""
@@ -480,9 +504,9 @@ class Run:
         return self.result()
 
 
-def _options_update(step: Callable, s: Setup, w: np.ndarray, y_end, rise, eta: float, index: int):
+def _options_update(step: Callable, s: Setup, w: np.ndarray, y_end, rise, eta: float, index: int, state=None):
     """:func:`~armsim.core.learners.update` in :func:`~armsim.core.learners._post_update`'s form, for iter_epochs."""
-    return update(step, s, w, s.task.end(w), eta, index), None, None
+    return update(step, s, w, s.task.end(w), eta, index, state), None, None
 
 
 def _out_of_reach(p: Params) -> str:
@@ -541,7 +565,10 @@ def iter_epochs(params: Params, eta: float | Callable[[int], float] | None = Non
             run._advance(ITER_AHEAD if fixed_eta else 1, step_eta)
         # The record rebuilt from the one before (the engine keeps no records): the same
         # numbers as Run.epoch(j), without recomputing the previous pose's end point.
-        rec, y_end, rise = make(step, model, w, y_end, rise, step_eta, j)
+        if run._states is None:
+            rec, y_end, rise = make(step, model, w, y_end, rise, step_eta, j)
+        else:
+            rec, y_end, rise = make(step, model, w, y_end, rise, step_eta, j, run._states[j - 1])
         w = rec[1]
     yield _with_status(rec, run.status, run.reason)
 

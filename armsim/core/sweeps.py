@@ -42,7 +42,8 @@ OPTIONS_EPOCH_COST = 60
 STOP_CHECK = 256            # epochs between looks at the stop flag: ~ms, so Stop is prompt
 SHOWN_ANGLES = 4            # angles spelled out in a start label before "..."
 START_RANGE = 150.0         # degrees either side of 0 for the random starts (within any joint limits)
-LEARNER_NAMES = {"gradient": "gradient descent", "hotcold": "hot and cold"}
+LEARNER_NAMES = {"gradient": "gradient descent", "hotcold": "hot and cold", "momentum": "momentum", "adam": "Adam",
+                 "lm": "damped least squares", "ccd": "CCD", "fabrik": "FABRIK"}
 _NOTED = ("diverged", "unreachable")   # statuses worth saying in a label: the curve alone may hide them
 
 

@@ -224,3 +224,60 @@ def eta_verdict(eta: float, angles_rad, lengths=None, *, reach: bool = False, re
         words += (" (That is along the direction the joints move the end point most easily, λ being the "
                   "largest eigenvalue of JᵀJ; across it the gap closes more slowly.)")
     return Verdict(eta, s, ideal, crit, r, ef, kind, words)
+
+
+# --------------------------------------------------------------------------- the other learners' readings
+@dataclass(frozen=True)
+class LearnerReading:
+    """What a learner with its own stability rule does near a pose, along the stiffest direction ``lam``.
+
+    ``kind`` as :data:`KINDS`; ``eta_crit`` the rate above which it diverges there; ``factor``
+    how much of the residual is left after an epoch (its size: for momentum the larger root's).
+    """
+
+    learner: str
+    kind: str
+    eta_crit: float
+    factor: float
+    stiffness: float
+
+
+def learner_reading(params: Params, eta: float | None = None, angles_rad=None) -> LearnerReading | None:
+    """The meter's reading for momentum and damped least squares (None for learners with no eta_crit).
+
+    Near a pose the error is a quadratic with curvature ``lambda`` along J's stiffest direction:
+
+    - momentum (heavy ball): the residual follows ``r' = (1 + beta - eta lambda) r - beta r_prev``,
+      stable while ``eta < (2 + 2 beta) / lambda``; its factor is the larger root's size of
+      ``z^2 - (1 + beta - eta lambda) z + beta``, complex (a spiral: the end point swings round
+      the target) when the discriminant is negative;
+    - lm: one epoch multiplies the residual by ``1 - eta lambda / (lambda + damping)``, stable while
+      ``eta < 2 (lambda + damping) / lambda`` (2 for the Gauss-Newton step, more with damping).
+    """
+    eta = params.eta if eta is None else float(eta)
+    w = np.radians(params.angles_deg) if angles_rad is None else np.asarray(angles_rad, dtype=float)
+    lam = stiffness_at(w, params.lengths, reach=params.reach is not None, relative=params.relative)
+    if params.learner == "momentum":
+        beta = params.momentum
+        crit = math.inf if lam == 0 else (2.0 + 2.0 * beta) / lam
+        b = 1.0 + beta - eta * lam
+        disc = b * b - 4.0 * beta
+        if disc < 0:
+            factor, kind = math.sqrt(beta), "oscillating"
+        else:
+            roots = (0.5 * (b + math.sqrt(disc)), 0.5 * (b - math.sqrt(disc)))
+            big = max(roots, key=abs)
+            factor = abs(big)
+            kind = "diverging" if factor > 1 else "oscillating" if big < 0 else \
+                "slow" if factor > 1 - SLOW_FRACTION else "good"
+        if eta > crit:
+            kind = "diverging"
+        return LearnerReading("momentum", kind, crit, factor, lam)
+    if params.learner == "lm":
+        s = lam / (lam + params.damping) if lam > 0 else 0.0
+        crit = math.inf if s == 0 else 2.0 / s
+        r = 1.0 - eta * s
+        kind = ("diverging" if eta > crit else "oscillating" if r < 0 else
+                "slow" if r > 1 - SLOW_FRACTION else "good")
+        return LearnerReading("lm", kind, crit, abs(r), lam)
+    return None

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from armsim.core.kinematics import forward
-from armsim.core.params import LEARNERS, ParamError, Params
+from armsim.core.params import LEARNERS, POST_ETA, ParamError, Params
 from armsim.gui.entries import NumberEntry
 from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
@@ -45,7 +45,11 @@ ETA_MIN, ETA_MAX = 1e-4, 10.0            # the slider's range; the entry takes a
 ETA_STEPS = 1000
 SLIDER_STEPS_PER_DEGREE = 10
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, math.inf)   # epochs per second; inf = as fast as possible
-LEARNER_TEXT = {"gradient": "gradient descent (delta rule)", "hotcold": "hot and cold (seed 004)"}
+LEARNER_TEXT = {"gradient": "gradient descent (delta rule)", "hotcold": "hot and cold (seed 004)",
+                "momentum": "momentum (heavy ball)", "adam": "Adam", "lm": "damped least squares (LM)",
+                "ccd": "cyclic coordinate descent (CCD)", "fabrik": "FABRIK (a point only)"}
+#: Damped least squares takes whole Gauss-Newton steps at eta = 1; the gradient learners' rate is the post's.
+LM_ETA = 1.0
 DRAG_MS = 30                             # a dragged slider updates the setup at most this often
 PROBLEM_COLOUR = "#b00020"
 TASK_TEXT = {"lateral": "height (the post)", "reach": "point (X, Y)"}
@@ -241,8 +245,7 @@ class ControlPanel(QWidget):
         for name in LEARNERS:
             self.learner.addItem(LEARNER_TEXT.get(name, name), name)
         self.learner.setToolTip("how the weights are adjusted each epoch")
-        self.learner.currentIndexChanged.connect(
-            lambda _i: self.change(self.learner, learner=self.learner.currentData()))
+        self.learner.currentIndexChanged.connect(lambda _i: self.pick_learner(self.learner.currentData()))
         form.addRow("learner", self.learner)
         outer.addWidget(learn_box)
 
@@ -369,6 +372,14 @@ class ControlPanel(QWidget):
             return None if values is None else tuple(list(values[:n]) + [values[-1]] * (n - p.n_links))
         self.change(self.links, angles_deg=resized(p.angles_deg), lengths=resized(p.lengths),
                     min_angles_deg=resized(p.min_angles_deg), max_angles_deg=resized(p.max_angles_deg))
+
+    def pick_learner(self, learner: str) -> None:
+        """Switch learners; to damped least squares with its whole step (eta 1), and back from it with the post's
+        eta (lm's 1 would throw a gradient learner far past eta_crit)."""
+        p = self.state.params
+        eta = LM_ETA if learner == "lm" and p.learner != "lm" else \
+            POST_ETA if p.learner == "lm" and learner != "lm" else p.eta
+        self.change(self.learner, learner=learner, eta=eta)
 
     def _task_chosen(self, task: str) -> None:
         """A point starts where the start pose puts the end point (reachable; the target unset), a height unsets it."""

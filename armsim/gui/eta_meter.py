@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from armsim.core.params import ParamError, Params
-from armsim.core.verdict import Verdict, eta_verdict, verdict_for
+from armsim.core.verdict import COLOURS, Verdict, eta_verdict, learner_reading, verdict_for
 
 
 def reading(eta: float, angles_rad, lengths=None, learner: str = "gradient",
@@ -35,10 +35,10 @@ def reading(eta: float, angles_rad, lengths=None, learner: str = "gradient",
         The setup: its task and convention decide the verdict (:func:`verdict_for`), and its
         lengths are used. Without it, the post's task with ``lengths``.
     """
-    if learner == "hotcold":
-        return None, (f"<i>no eta_crit for hot and cold</i>: it turns each joint by exactly eta = {eta:g} "
-                      "radians whatever the slope (direction without amount), so near the goal it rocks "
-                      "back and forth by eta instead of settling"), ""
+    if learner in NO_ETA_CRIT:
+        return None, NO_ETA_CRIT[learner].format(eta=eta), ""
+    if learner in ("momentum", "lm") and params is not None:
+        return _learner_reading(eta, angles_rad, params)
     try:
         v = eta_verdict(eta, angles_rad, lengths) if params is None else verdict_for(params, eta, angles_rad)
     except ParamError as e:
@@ -48,6 +48,38 @@ def reading(eta: float, angles_rad, lengths=None, learner: str = "gradient",
     return v, (f"<span style='background:{v.colour}; color:white; padding:2px'>&nbsp;<b>{v.kind}</b>&nbsp;</span>"
                f" eta_crit = 2/{'S' if post else 'λ'} = {crit} · error × {v.error_factor:.3g} per epoch<br>"
                f"<small>{v.words}</small>"), v.words
+
+
+NO_ETA_CRIT = {
+    "hotcold": ("<i>no eta_crit for hot and cold</i>: it turns each joint by exactly eta = {eta:g} radians "
+                "whatever the slope (direction without amount), so near the goal it rocks back and forth by "
+                "eta instead of settling"),
+    "adam": ("<i>no eta_crit for Adam</i>: each step is about eta = {eta:g} radians per joint whatever the "
+             "slope's size (the gradient divided by its own running size), so eta sets the stride and near "
+             "the goal the arm wanders by about that much"),
+    "ccd": ("<i>no eta for CCD</i>: each epoch turns every joint in turn, tip to base, to its best angle with "
+            "the others held; the geometry sets the step"),
+    "fabrik": ("<i>no eta for FABRIK</i>: each epoch drags the joints' positions to the target and back to "
+               "the base at the links' lengths; the geometry sets the step"),
+}
+
+
+def _learner_reading(eta: float, angles_rad, params: Params) -> tuple[None, str, str]:
+    """Momentum's and damped least squares' own stability rule (:func:`~armsim.core.verdict.learner_reading`)."""
+    r = learner_reading(params, eta, angles_rad)
+    crit = "∞" if not np.isfinite(r.eta_crit) else f"{r.eta_crit:.4g}"
+    if r.learner == "momentum":
+        rule = f"eta_crit = (2 + 2β)/λ = (2 + 2 × {params.momentum:g})/{r.stiffness:.4g} = {crit}"
+        how = ("the end point spirals round the target, the residual × %.3g per epoch" % r.factor
+               if r.kind == "oscillating" else "the residual × %.3g per epoch" % r.factor)
+    else:
+        rule = f"eta_crit = 2(λ + damping)/λ = 2({r.stiffness:.4g} + {params.damping:g})/{r.stiffness:.4g} = {crit}"
+        how = "the residual × %.3g per epoch along the stiffest direction" % r.factor
+    words = (f"eta = {eta:g} is {'above' if eta > r.eta_crit else 'below'} eta_crit = {crit}: "
+             + ("each step overshoots more than the last" if r.kind == "diverging" else how))
+    colour = COLOURS[r.kind][1]
+    return None, (f"<span style='background:{colour}; color:white; padding:2px'>&nbsp;<b>{r.kind}</b>&nbsp;</span>"
+                  f" {rule}<br><small>{words}</small>"), words
 
 
 class EtaMeter(QLabel):

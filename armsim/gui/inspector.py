@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
 
 from armsim.core.kinematics import absolute
 from armsim.core.learners import setup
-from armsim.core.params import Params
+from armsim.core.params import POST_LEARNERS, Params
 from armsim.core.run import Epoch
+from armsim.gui.inspector_learners import change_title, learner_lines
 
 COLUMNS = ("joint", "w_i before\n(°)", "dY_n/dw_i\n= L_i cos w_i", "dE/dY_n", "dE/dw_i", "change\n-eta dE/dw_i (rad)",
            "w_i after\n(°)")       # two-line titles: the table fits beside the worked update
@@ -108,8 +109,8 @@ POST = Layout()
 def columns(lay: Layout = POST, learner: str = "gradient") -> tuple[str, ...]:
     """The table's column titles for an update of layout ``lay`` made by ``learner``."""
     p, a = lay.p, lay.a
-    change = f"change\n-eta dE/d{p}_i (rad)" if learner == "gradient" else "change\n±eta or 0 (rad)"
-    if lay.post:
+    change = change_title(learner, p)
+    if lay.post and learner in POST_LEARNERS:
         titles = list(COLUMNS[:5]) + [change, COLUMNS[6]]
     else:
         titles = ["joint", f"{p}_i before\n(°)"]
@@ -383,7 +384,7 @@ class InspectorPanel(QWidget):
         when = (f"<b>Next update (epoch {rec.index})</b>, computed from the current pose" if next_update
                 else f"<b>Epoch {rec.index}</b>: the update that brought the arm here")
         self.title.setText(f"{when} · eta = {num(rec.eta)} · error after = {num(rec.error)}")
-        if lay.post:
+        if lay.post and learner in POST_LEARNERS:
             lines = self._post_lines(rec, goal, limits)
         else:
             lines = self._option_lines(rec, goal, lay, params)
@@ -452,6 +453,8 @@ class InspectorPanel(QWidget):
         if lay.relative:
             lines.append("relative joints (theta_i = q_1 + … + q_i): dE/dq_j = sum over i ≥ j of dE/dtheta_i")
             lines += [_sum_line(j, parts.dE_dtheta, rec.dE_dw[j]) for j in shown_joints]
+        if params is not None and params.learner not in POST_LEARNERS:
+            return [html.escape(line) for line in lines + learner_lines(rec, params, p, parts.limits)]
         clip = ", then clipped into its limits" if lay.limited else ""
         lines.append(f"{p}_i ← {p}_i − eta · dE/d{p}_i   (radians){clip}")
         for i in shown_joints:

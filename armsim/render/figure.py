@@ -42,6 +42,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QW
 
 from armsim.core.kinematics import forward
 from armsim.core.run import STATUS_WORDS, Result
+from armsim.core.sweeps import LEARNER_NAMES
 from armsim.io.atomic import atomic_write
 from armsim.io.media import DEFAULT_SIZE, FIGURE_FORMATS, OptionError, check_format, check_size
 from armsim.render.arm_plot import TRAIL_LENGTH, ArmView
@@ -89,8 +90,9 @@ def framing_points(result: Result) -> tuple[np.ndarray, np.ndarray]:
     w = result.angles
     steps = np.abs(np.diff(w, axis=0)).max(axis=1, initial=0.0)
     x, y = _points(w[np.isfinite(w).all(axis=1)], p)
-    for _, aim in result.moves:         # a followed run's targets show in every frame's view
-        x, y = (np.append(x, aim[0]), np.append(y, aim[1])) if p.reach else (x, np.append(y, aim))
+    if result.moves:                    # a followed run's targets show in every frame's view
+        aims = np.array([aim for _, aim in result.moves], dtype=float)
+        x, y = (np.append(x, aims[:, 0]), np.append(y, aims[:, 1])) if p.reach else (x, np.append(y, aims))
     if not steps.size or steps.max() <= MAX_STEP:
         return x, y
     if not steps.max() <= math.pi:
@@ -255,7 +257,7 @@ class RunFigure(QWidget):
         """``eta 0.075 · epoch 12 / 20 · error 3.1e-05`` (and on the last epoch why the run ended)."""
         p = result.params
         eta = float(result.etas[j - 1]) if j > 0 else p.eta
-        parts = ["hot and cold" if p.learner == "hotcold" else None, f"eta {eta:g}",
+        parts = [None if p.learner == "gradient" else LEARNER_NAMES[p.learner], f"eta {eta:g}",
                  f"epoch {j} / {result.epochs_run}", f"error {result.errors[j]:.2g}"]
         if j == result.epochs_run:
             parts.append(STATUS_WORDS[result.status] if result.status != "max_epochs" else None)

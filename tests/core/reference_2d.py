@@ -11,6 +11,10 @@ floats and loops; it calls no armsim code:
 - relative ``dE/dq_j = sum_{i >= j} dE/dtheta_i``, summed from the last joint back;
 - gradient ``p <- clip(p - eta dE/dp, lo, hi)``; hot and cold probes ``p_i +- eta`` (no clip
   for a probe) and steps toward the smaller error, then the clip;
+- momentum ``v <- beta v - eta g``, ``p <- clip(p + v)``; Adam with bias correction
+  (b1 0.9, b2 0.999, eps 1e-8); damped least squares ``p <- clip(p + eta J^T (J J^T +
+  lambda I)^-1 r)`` with the 1 x 1 or 2 x 2 inverse written out; the clip never touches a
+  learner's state;
 - the run's end rules as the README states them, with the limits' "held" rule.
 
 Each product and sum is in the order the core documents (``L_i cos theta_i`` is one factor, the
@@ -68,7 +72,42 @@ def ref_gradient(q, Ls, Y0, aim, relative):
     return out
 
 
-def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epochs, tol):
+def jacobian(q, Ls, relative):
+    """Rows d(x_n)/dq and d(y_n)/dq (absolute: -L_i sin, L_i cos; relative: their sums over i >= j)."""
+    th = thetas(q, relative)
+    dx = [-(L * sin(t)) for t, L in zip(th, Ls)]
+    dy = [L * cos(t) for t, L in zip(th, Ls)]
+    if relative:                    # summed from the last joint back, as the gradient is
+        dx, dy = back_sums(dx), back_sums(dy)
+    return dx, dy
+
+
+def back_sums(d):
+    out, acc = [0.0] * len(d), None
+    for j in range(len(d) - 1, -1, -1):
+        acc = d[j] if acc is None else acc + d[j]
+        out[j] = acc
+    return out
+
+
+def lm_change(q, Ls, Y0, aim, relative, eta, lam):
+    """``eta J^T (J J^T + lambda I)^-1 r``, the inverse written out."""
+    xs, ys = joints(q, Ls, Y0, relative)
+    dx, dy = jacobian(q, Ls, relative)
+    if aim[0] == "lateral":
+        a = sum(v * v for v in dy) + lam
+        x = (aim[1] - ys[-1]) / a
+        return [eta * (v * x) for v in dy]
+    a = sum(v * v for v in dx) + lam
+    b = sum(u * v for u, v in zip(dx, dy))
+    d = sum(v * v for v in dy) + lam
+    rx, ry = aim[1] - xs[-1], aim[2] - ys[-1]
+    det = a * d - b * b
+    x1, x2 = (d * rx - b * ry) / det, (a * ry - b * rx) / det
+    return [eta * (u * x1 + v * x2) for u, v in zip(dx, dy)]
+
+
+def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epochs, tol, beta=0.9, lam=1e-3):
     """Poses, errors and the status of a run, by the README's rules."""
     n = len(angles_deg)
     lo = [-math.inf if v is None else radians(v) for v in (lo_deg or [None] * n)]     # None: a free side
@@ -84,6 +123,7 @@ def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epo
         gap = max(d - span, max(0.0, 2 * max(Ls) - span) - d)
     least = 0.5 * gap * gap if gap > 0 else None
     rises, turn, held = 0, 0.0, False
+    v, m, s2, t = [0.0] * n, [0.0] * n, [0.0] * n, 0
     while True:
         e = errors[-1]
         if turn > pi or (rises >= 5 and e > errors[0]):
@@ -96,8 +136,20 @@ def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epo
             return poses, errors, "unreachable"
         if len(poses) > epochs:
             return poses, errors, "max_epochs" if least is None else "unreachable"
+        t += 1
         if learner == "gradient":
             step = [-(eta * g) for g in ref_gradient(q, Ls, Y0, aim, relative)]
+        elif learner == "momentum":
+            v = [beta * vi - eta * g for vi, g in zip(v, ref_gradient(q, Ls, Y0, aim, relative))]
+            step = list(v)
+        elif learner == "adam":
+            g = ref_gradient(q, Ls, Y0, aim, relative)
+            m = [0.9 * mi + (1 - 0.9) * gi for mi, gi in zip(m, g)]
+            s2 = [0.999 * si + (1 - 0.999) * (gi * gi) for si, gi in zip(s2, g)]
+            step = [-(eta * (mi / (1 - 0.9 ** t)) / (math.sqrt(si / (1 - 0.999 ** t)) + 1e-8))
+                    for mi, si in zip(m, s2)]
+        elif learner == "lm":
+            step = lm_change(q, Ls, Y0, aim, relative, eta, lam)
         else:
             step = []
             for i in range(n):

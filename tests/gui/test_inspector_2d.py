@@ -11,32 +11,10 @@ import pytest
 
 from armsim import Params, iter_epochs, solve
 from armsim.gui.inspector import InspectorPanel, num
+from tests.helpers import column, line, table, titles
 
 LENGTHS = (1.0, 0.7, 1.3)
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?")
-
-
-def table(panel):
-    model = panel.table.model()          # what the view shows, read through Qt's model interface
-    return [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
-
-
-def titles(panel):
-    return [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
-
-
-def column(panel, title):
-    return [row[titles(panel).index(title)] for row in table(panel)]
-
-
-def lines(panel):
-    return panel.worked.text().replace("&amp;", "&").split("<br>")
-
-
-def line(panel, start):
-    found = [text for text in lines(panel) if text.startswith(start)]
-    assert len(found) == 1, (start, lines(panel))
-    return found[0]
 
 
 def numbers(text, after="="):

@@ -40,12 +40,22 @@ class CanvasEdit(QObject):
         self.view = window.arm_view
         self.grabbed: tuple | None = None    # ("joint", k) or ("target",) while a drag lasts
         self.update = Throttle(self._apply, DRAG_MS, self)
+        self._drag_in_run = False           # the drag began while a run played or was paused
+        self._ended_under_hand = False      # that run ended before the release: swallow the rest
+        window.state.runStateChanged.connect(self._run_state_changed)
         self.view.viewport().installEventFilter(self)
 
     # -- where things are -----------------------------------------------------------------
     def _to_data(self, pos) -> tuple[float, float]:
         point = self.view.getPlotItem().vb.mapSceneToView(self.view.mapToScene(pos.toPoint()))
         return point.x(), point.y()
+
+    def _dragged_to(self, pos) -> tuple[float, float]:
+        """Where a drag puts what it holds: under the mouse, kept inside the view (a release over
+        another panel must not throw the target far off the canvas)."""
+        x, y = self._to_data(pos)
+        (x0, x1), (y0, y1) = self.view.getPlotItem().vb.viewRange()
+        return min(max(x, x0), x1), min(max(y, y0), y1)
 
     def _to_pixels(self, x: float, y: float) -> QPointF:
         scene = self.view.getPlotItem().vb.mapViewToScene(QPointF(x, y))
@@ -100,6 +110,12 @@ class CanvasEdit(QObject):
         if kind not in (QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.MouseButtonRelease):
             return False
         runner = self.window.runner
+        if self._ended_under_hand and kind != QEvent.MouseButtonPress:
+            # the run ended during a drag: the rest of that drag does nothing
+            if kind == QEvent.MouseButtonRelease or not event.buttons() & Qt.LeftButton:
+                self._ended_under_hand = False
+            return True
+        self._ended_under_hand = False
         if kind == QEvent.MouseButtonPress and event.button() == Qt.LeftButton:
             running = self.window.state.run_state != "idle"
             self.grabbed = self._pick(event.position())
@@ -112,15 +128,30 @@ class CanvasEdit(QObject):
                 self.view.frame_held = False
             elif running:
                 runner.hold(True)
+            self._drag_in_run = running
             return True
-        if kind == QEvent.MouseMove and self.grabbed is not None:
-            self.update(self.grabbed, *self._to_data(event.position()))
+        if self.grabbed is None:
+            return False
+        if kind == QEvent.MouseMove and event.buttons() & Qt.LeftButton:
+            self.update(self.grabbed, *self._dragged_to(event.position()))
             return True
-        if kind == QEvent.MouseButtonRelease and self.grabbed is not None:
+        if kind == QEvent.MouseButtonRelease and event.button() == Qt.LeftButton or kind == QEvent.MouseMove:
+            # a left release, or a move with the button up (another grab took the release): the drag ends
             self.update.cancel()
-            self._apply(self.grabbed, *self._to_data(event.position()))     # the last position always lands
-            self.grabbed = None
-            self.view.frame_held = False
-            runner.hold(False)
+            self._apply(self.grabbed, *self._dragged_to(event.position()))     # the last position always lands
+            self._end_drag()
             return True
-        return False
+        return True             # another button during a left drag: swallowed, it neither ends it nor pans
+
+    def _end_drag(self) -> None:
+        self.grabbed = None
+        self.view.frame_held = False
+        self.window.runner.hold(False)
+
+    def _run_state_changed(self, state: str) -> None:
+        """A run that ends while the mouse holds its target ends the drag: the rest of it would edit the setup
+        (and reset away the result just shown)."""
+        if state == "idle" and self.grabbed is not None and self._drag_in_run:
+            self.update.cancel()
+            self._end_drag()
+            self._ended_under_hand = True

@@ -107,8 +107,7 @@ def within_limits(params: Params, k: int, deg: float) -> float | None:
     The map shows each angle once (a joint turned a whole turn is the same pose), so a
     point of the map stands for every turn of its angle; the start takes the one allowed.
     """
-    lo = -np.inf if params.min_angles_deg is None else params.min_angles_deg[k]
-    hi = np.inf if params.max_angles_deg is None else params.max_angles_deg[k]
+    lo, hi = params.limits_deg[0][k], params.limits_deg[1][k]
     turns = np.ceil((lo - deg) / 360.0) if deg < lo else np.floor((hi - deg) / 360.0) if deg > hi else 0.0
     value = round(deg + 360.0 * float(turns), 1)
     return value if lo <= value <= hi else None

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         self.epoch_shown, self.record_shown, self.aimed_shown = 0, None, self.state.params
         self.docks.clear_run()
         self.arm_view.clear_run()
+        self.arm_view.set_aim(self.state.params)    # not a replayed epoch's target: the setup's
         p = self.state.params
         self.error_plot.reset(p.epochs, start_epoch(p).error)
 
@@ -229,6 +230,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _run_state_changed(self, state: str) -> None:
         self.actions.update_enabled()
+        if state == "running":
+            self.arm_view.set_aim(self.state.params)    # a replay while paused may have drawn another epoch's
         if state == "paused" and self.record_shown is not None:
             self._show_text(self.record_shown)   # a pause may land between two text refreshes
 
@@ -239,6 +242,8 @@ class MainWindow(QMainWindow):
         self.error_plot.set_history(result.errors)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run
+        if result.moves:                # followed: the views that start from the setup take its final target
+            self.docks.follow_setup(self.state.params)
         self.docks.finished(result)
         if result.epochs_run:
             self.aimed_shown = result.params_at(-1)

@@ -73,7 +73,7 @@ class _PausedHistory:
             while run.count < end and run.status is None:
                 for epoch, aim in self.moves:
                     if epoch == run.count:
-                        run.retarget(aim)
+                        run.retarget(aim, force=True)
                 stop = min([end] + [epoch for epoch, _ in self.moves if epoch > run.count])
                 run.advance(stop - run.count, eta)
         return run

@@ -127,7 +127,7 @@ def play(ctx: JobContext, params: Params, control: _Control):
         if count <= sent:
             return
         frame = Frame(sent, run.errors[sent:count].copy(), run.epoch(count - 1), _trail(run.angles[sent:count]),
-                      run.aimed, run.moves)
+                      run.params_at(count - 1), run.moves)
         sent = count
         control.drawn.clear()
         began = time.perf_counter()
@@ -256,6 +256,11 @@ class Runner(QObject):
     def _on_finished(self, result) -> None:
         if self.sender() is self._job:
             self._job = self._control = None
+            last = result.params_at(-1)
+            if self.state.params.task == last.task and self.state.params.aim != last.aim:
+                # The target moved after the worker's last epoch (its result was on its way): the setup
+                # goes back to the target the run ended at, so the canvas, the controls and the result agree.
+                self.state.set_params(self.state.params.aimed_at(last.aim))
             self.state.set_result(result)
             self.state.set_run_state("idle")
 

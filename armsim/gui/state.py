@@ -58,8 +58,9 @@ def _setup_key(p: Params) -> tuple:
 
 def _moved_only(old: Params, new: Params) -> bool:
     """``new`` is ``old`` with its target moved, the task kept (what a running run can follow)."""
-    if old.task != new.task or old.aim == new.aim:
+    if old.task != new.task:
         return False
+    # equal aims too ("same as base" unticked: the height stays, only how it is held changes)
     return _setup_key(old.aimed_at(new.aim)) == _setup_key(new.aimed_at(new.aim))
 
 
@@ -109,7 +110,7 @@ class AppState(QObject):
         if problem is not None:
             raise problem
         old, self._params = self._params, params
-        if self._run_state != "idle" and _moved_only(old, params):
+        if self._run_state != "idle" and _moved_only(old, params) and _setup_key(old) != _setup_key(params):
             self.aimChanged.emit(params)
         elif _setup_key(old) != _setup_key(params):
             self.setupChanged.emit(params)

@@ -9,31 +9,44 @@ same steps as one arm's run.
 """
 from __future__ import annotations
 
+import math
 import os
 from typing import NamedTuple
 
 import numpy as np
 
-from armsim.core.kinematics import Task, error, gradient, lateral_end
-from armsim.core.learners import delta_rule
+from armsim.core.kinematics import Task
+from armsim.core.learners import setup
 from armsim.core.params import (
-    MAX_EPOCHS,
     MAX_MAGNITUDE,
     ParamError,
+    Params,
     _finite,
     _flag,
     _limits,
     _vector,
-    _whole,
     count,
     limit_degrees,
 )
+from armsim.core.rules import RULES
+
+RISES, STALL, HOLD = 5, 1e-12, 1e-12     # the one-arm run's end rules (armsim.core.run), which import this module
 
 
 class BatchResult(NamedTuple):
-    angles_deg: np.ndarray   #: (B, n) final angles in degrees
-    errors: np.ndarray       #: (B, epochs + 1) error after each update
+    """Every arm's run: ``angles_deg (B, n)`` the final angles, ``errors (B, epochs + 1)`` the error after each
+    update (after an arm's run ends its last error repeats), ``epochs_run (B,)`` and ``status (B,)``
+    (:data:`~armsim.core.run.STATUSES`' words) as ``solve`` gives them for that arm."""
 
+    angles_deg: np.ndarray
+    errors: np.ndarray
+    epochs_run: np.ndarray | None = None
+    status: np.ndarray | None = None
+
+
+#: The batch's status codes, in the order the end rules are tried (as Run._ends tries them).
+CODES = ("running", "diverged", "unreachable", "converged", "max_epochs")
+RUNNING, DIVERGED, UNREACHABLE, CONVERGED, MAX_EPOCHS_RUN = range(5)
 
 # Most arms per block. Every numpy call releases and retakes the GIL, a hand-over between the
 # threads that costs the same whatever the block's size, so larger blocks waste less; a few
@@ -47,14 +60,15 @@ BATCH_MIN = 1024     # fewest arms worth a thread of their own
 
 def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, target: float | None = None,
                 lengths=None, reach=None, relative: bool = False, min_angles_deg=None,
-                max_angles_deg=None) -> BatchResult:
-    """Gradient descent for many arms at once, vectorised over arms.
+                max_angles_deg=None, tol: float = 0.0, learner: str = "gradient", momentum: float = 0.9,
+                damping: float = 1e-3) -> BatchResult:
+    """Many arms at once, any learner, vectorised over arms; each arm's run ends as ``solve`` would end it.
 
     Parameters
     ----------
     angles_deg : array_like, shape (B, n)
         Start angles in degrees, one row per arm (relative angles when ``relative``).
-    eta, epochs, base, target, lengths, relative, min_angles_deg, max_angles_deg
+    eta, epochs, base, target, lengths, relative, min_angles_deg, max_angles_deg, tol, learner, momentum, damping
         As in :class:`~armsim.core.params.Params`, shared by every arm.
     reach : array_like, shape (2,) or (B, 2), optional
         The reach task's point ``(X, Y)``: one for every arm, or one per arm.
@@ -62,10 +76,10 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     Returns
     -------
     BatchResult
-        ``(angles_deg (B, n), errors (B, epochs + 1))``. Row ``b`` equals
-        ``solve(Params(angles_deg[b], ...))`` bit for bit while that run lasts
-        (with ``reach=reach[b]`` for one point per arm); the batch applies no
-        early stop, so every row runs every epoch.
+        Row ``b`` equals ``solve(Params(angles_deg[b], ...))`` bit for bit (with
+        ``reach=reach[b]`` for one point per arm): its errors while that run lasts, its
+        final angles, ``epochs_run`` and status. An arm whose run has ended (below ``tol``,
+        diverged, out of reach, held at a limit) stays as it ended.
 
     Notes
     -----
@@ -75,64 +89,111 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     the GIL inside its loops). A block is held in Fortran order, so each
     link's column is contiguous, and only the end point is computed.
     """
-    w = np.radians(np.array(angles_deg, dtype=float, ndmin=2))
+    start_deg = np.array(angles_deg, dtype=float, ndmin=2)
+    w = np.radians(start_deg)
     if w.ndim != 2 or w.shape[1] == 0 or not np.isfinite(w).all() \
             or np.abs(w).max(initial=0) > np.radians(MAX_MAGNITUDE):
         raise ParamError("angles", f"must be a finite (B, n) array of degrees, got shape {np.shape(angles_deg)}")
-    n = w.shape[1]
-    if lengths is None:
-        L = None
-    else:
+    B, n = w.shape
+    if lengths is not None:
         L = np.asarray(_vector("lengths", lengths, positive=True))
         if L.shape != (n,):
             raise ParamError("lengths", f"needs one length per link: {count(n, 'link')} but {count(L.size, 'length')}")
-    eta = _finite("eta", eta, positive=True)
-    epochs = _whole("epochs", epochs, 0, MAX_EPOCHS)
+    relative = _flag("relative", relative)
     base = _finite("base", base)
     goal = base if target is None else _finite("target", target)
-    relative = _flag("relative", relative)
-    options = reach is not None or relative or min_angles_deg is not None or max_angles_deg is not None
-    task = _task(w.shape[0], L, base, goal, target, reach, relative) if options else None
-    lo, hi = _limit_radians(np.array(angles_deg, dtype=float, ndmin=2), min_angles_deg, max_angles_deg)
-    errors = np.empty((w.shape[0], epochs + 1))
+    task = _task(B, None if lengths is None else L, base, goal, target, reach, relative)
+    lo, hi = _limit_radians(start_deg, min_angles_deg, max_angles_deg)
+    point = None if reach is None else tuple(float(v) for v in np.array(reach, dtype=float, ndmin=2)[0])
+    # The shared settings through Params' rules (the learner's options, fabrik's need of a point, ...),
+    # with the first arm's start (every arm's was checked against the limits above).
+    first = tuple(start_deg[0]) if B else tuple(np.clip(0.0, *np.degrees((lo, hi)))) if lo is not None else (0.0,) * n
+    shared = Params(angles_deg=first, lengths=None if lengths is None else tuple(L), base=base, target=target,
+                    eta=eta, epochs=epochs, tol=tol, learner=learner, reach=point, relative=relative,
+                    momentum=momentum, damping=damping, min_angles_deg=min_angles_deg, max_angles_deg=max_angles_deg)
+    s = setup(shared)
+    step, rows_of_state = (s.step, s.state_rows)
+    grad = learner == "gradient" or getattr(RULES.get(learner), "gradient", False)
+    eta, epochs, tol = shared.eta, shared.epochs, shared.tol
+    floor, unreachable = _floors(task, task.lengths if task.lengths is not None else np.ones(n), B)
+    errors = np.empty((B, epochs + 1))
+    epochs_run = np.zeros(B, dtype=np.int64)
+    status = np.zeros(B, dtype=np.int8)
 
-    def run_post(rows: slice) -> None:
-        # Fortran order makes each link's column one contiguous run: the per-link sum in
-        # lateral_end and every elementwise step then stream through memory.
+    def run_block(rows: slice) -> None:
+        t = task if np.ndim(task.goal) == 0 else task._replace(
+            goal=task.goal[rows], reach_x=None if task.reach_x is None else task.reach_x[rows])
         wb = np.asfortranarray(w[rows])
-        eb = np.empty((epochs + 1, wb.shape[0]))   # a contiguous row per epoch; transposed into errors once
-        for j in range(epochs + 1):
-            y_end = lateral_end(wb, L, base)       # only the end point: the batch keeps no joint positions
-            eb[j] = error(y_end, goal)
-            if j < epochs:
-                # in place: the same bits as wb + delta, without a new array every epoch
-                wb += delta_rule(wb, None, eta, gradient(wb, L, y_end, goal)[2])
-        w[rows] = wb
-        errors[rows] = eb.T
-
-    def run_options(rows: slice) -> None:
-        # The model's options: one arm's steps (Run._options), vectorised over the block's arms.
-        t = task if np.ndim(task.goal) == 0 else task._replace(goal=task.goal[rows], reach_x=task.reach_x[rows])
-        wb = np.asfortranarray(w[rows])
-        eb = np.empty((epochs + 1, wb.shape[0]))
+        k = wb.shape[0]
+        eb = np.empty((epochs + 1, k))
+        fl, unr = (floor, unreachable) if np.ndim(floor) == 0 else (floor[rows], unreachable[rows])
+        active = np.ones(k, dtype=bool)
+        code, ran = np.zeros(k, dtype=np.int8), np.zeros(k, dtype=np.int64)
+        state = np.zeros((rows_of_state, k, n)) if rows_of_state else None
+        rises, e_prev, e0 = np.zeros(k, dtype=np.int64), None, None
+        delta = pushed = None
+        everyone = True             # every arm of the block still runs
+        any_unreachable = bool(np.any(unr))
         for j in range(epochs + 1):
             xy = t.end(wb)
-            eb[j] = t.error(*xy)
-            if j < epochs:
-                wb += delta_rule(wb, t, eta, t.gradient(wb, *xy).dE_dw)
-                if lo is not None:
-                    np.clip(wb, lo, hi, out=wb)
+            e = np.asarray(t.error(*xy), dtype=float)    # an arm that ended is frozen: its error repeats
+            eb[j] = e
+            # The end rules, only where one may apply (most epochs none does: one cheap test for all).
+            if j == 0:
+                e0 = e
+                turned = np.zeros(k, dtype=bool)
+            else:
+                rises = np.where(e > e_prev, rises + 1, 0)
+                with np.errstate(invalid="ignore"):
+                    turned = ~(np.max(np.abs(delta), axis=1) <= np.pi)
+            maybe = turned | (rises >= RISES) | (e < tol)
+            if any_unreachable:
+                with np.errstate(invalid="ignore"):
+                    maybe |= unr & (e - fl <= 1e-9 * fl)
+            if pushed is not None:
+                maybe |= pushed
+            if j == epochs or (maybe & active).any():
+                ends = np.where(turned | ((rises >= RISES) & (e > e0)), DIVERGED, 0).astype(np.int8)
+                with np.errstate(invalid="ignore"):
+                    ends = np.where((ends == 0) & unr & (e - fl <= 1e-9 * fl), UNREACHABLE, ends)
+                    ends = np.where((ends == 0) & (e < tol), CONVERGED, ends)
+                    if pushed is not None:
+                        stalled = (e > 0) & (np.abs(e_prev - e) <= STALL * e_prev) & pushed
+                        ends = np.where((ends == 0) & stalled, UNREACHABLE, ends)
+                if j == epochs:
+                    ends = np.where(ends == 0, np.where(unr, UNREACHABLE, MAX_EPOCHS_RUN), ends)
+                newly = active & (ends != 0)
+                code[newly], ran[newly] = ends[newly], j
+                active &= ~newly
+                everyone = bool(active.all())
+            e_prev = e
+            if j == epochs or not active.any():
+                eb[j + 1:] = e
+                break
+            g = t.dE_dp(wb, *xy) if grad else None
+            if state is None:
+                delta = step(wb, t, eta, g)
+            else:
+                delta, new_state = step(wb, t, eta, g, state, j + 1)
+                state = new_state if everyone else np.where(active[None, :, None], new_state, state)
+            if not everyone:
+                delta = np.where(active[:, None], delta, 0.0)
+            if lo is not None:
+                moved = wb + delta
+                wb = np.asfortranarray(np.clip(moved, lo, hi))
+                pushed = np.any((lo - moved > HOLD) | (moved - hi > HOLD), axis=1)
+            else:
+                wb += delta             # in place: the same bits as wb + delta, without a new array every epoch
         w[rows] = wb
         errors[rows] = eb.T
+        epochs_run[rows], status[rows] = ran, code
 
-    run_block = run_post if task is None else run_options
-    B = w.shape[0]
     workers = min(os.cpu_count() or 1, max(1, B // BATCH_MIN))   # a thread only for a worthwhile share
     # Equal blocks, a multiple of the workers in number: every thread finishes at the same time.
     n_blocks = max(1, -(-B // BATCH_CHUNK))               # ceil(B / BATCH_CHUNK)
     n_blocks = -(-n_blocks // workers) * workers          # rounded up to a multiple of the workers
     edges = [B * i // n_blocks for i in range(n_blocks + 1)]
-    blocks = [slice(a, b) for a, b in zip(edges, edges[1:])]
+    blocks = [slice(a, b) for a, b in zip(edges, edges[1:]) if b > a]
     if workers == 1:
         for rows in blocks:
             run_block(rows)
@@ -140,7 +201,18 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         from concurrent.futures import ThreadPoolExecutor  # here: the one-arm solver and the window need no pool
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run_block, blocks))
-    return BatchResult(np.degrees(w), errors)
+    return BatchResult(np.degrees(w), errors, epochs_run, np.array(CODES, dtype=object)[status])
+
+
+def _floors(task: Task, L: np.ndarray, B: int):
+    """Each arm's least error and whether its target is out of reach (the one-arm run's ``_gap``)."""
+    span = math.fsum(L.tolist())
+    if task.reach_x is None:
+        gap = np.abs(np.asarray(task.goal, dtype=float) - task.base) - span
+    else:
+        d = np.hypot(task.reach_x, np.asarray(task.goal, dtype=float) - task.base)
+        gap = np.maximum(d - span, max(0.0, 2 * float(L.max()) - span) - d)
+    return np.where(gap > 0, 0.5 * gap * gap, 0.0), gap > 0
 
 
 def _task(B: int, L, base: float, goal: float, target, reach, relative: bool) -> Task:

@@ -54,9 +54,14 @@ def hot_and_cold(w, task, eta, dE_dw):
     the direction, never the amount, so near the goal it rocks back and forth.
     """
     n = w.shape[-1]
-    probes = w + eta * np.concatenate((np.eye(n), -np.eye(n)))          # (2n, n): up..., down...
-    e = task.errors(probes)
-    up, down = e[:n], e[n:]
+    steps = eta * np.concatenate((np.eye(n), -np.eye(n)))               # (2n, n): up..., down...
+    if w.ndim == 1:
+        e = task.errors(w + steps)
+    else:                           # a batch (B, n): (B, 2n, n) probes, each arm's target beside its probes
+        column = {k: np.asarray(v)[:, None] for k, v in (("goal", task.goal), ("reach_x", task.reach_x))
+                  if np.ndim(v) == 1}
+        e = task._replace(**column).errors(w[:, None, :] + steps)
+    up, down = e[..., :n], e[..., n:]
     return np.where(down < up, -eta, np.where(up < down, eta, 0.0))
 
 

@@ -94,7 +94,10 @@ def lm_parts(p, task, damping: float):
 def lm_step(p, task, eta, g, *, damping: float):
     """Damped least squares: ``delta = eta J^T (J J^T + lambda I)^-1 r``."""
     J, _, _, x = lm_parts(p, task, damping)
-    return eta * (np.swapaxes(J, -1, -2) @ x[..., None])[..., 0]
+    step = J[..., 0, :] * x[..., 0:1]
+    for k in range(1, J.shape[-2]):         # J^T x term by term: one arm and a batch row get the same bits
+        step = step + J[..., k, :] * x[..., k:k + 1]
+    return eta * step
 
 
 # --------------------------------------------------------------------------- geometric learners

@@ -170,3 +170,39 @@ def test_bad_learner_options_exit_2_naming_the_flag(capsys, args, flag, words):
     code, out, err = run_cli(capsys, "solve", *args)
     last = err.strip().splitlines()[-1]
     assert code == 2 and out == "" and f"argument {flag}" in last and words in last, last
+
+
+# --------------------------------------------------------------------------- the batch
+@pytest.mark.parametrize("learner", ["gradient", "hotcold", "momentum", "adam", "lm", "ccd", "fabrik"])
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_batch_rows_are_one_arm_runs_for_every_learner_with_their_ends(learner, data):
+    """Each row: solve's errors while its run lasts, its final angles, epochs_run and status, bit for bit."""
+    n = data.draw(st.integers(1, 4))
+    B = data.draw(st.integers(1, 12))
+    rng = np.random.default_rng(data.draw(st.integers(0, 10_000)))
+    angles = rng.uniform(-80, 80, (B, n))
+    lengths = tuple(rng.uniform(0.4, 1.6, n))
+    per_arm = data.draw(st.booleans())
+    reach_task = learner == "fabrik" or data.draw(st.booleans())
+    points = (rng.uniform(-2.0, 2.0, (B, 2)) if per_arm else rng.uniform(-2.0, 2.0, 2)) if reach_task else None
+    relative = data.draw(st.booleans())
+    limits = dict(min_angles_deg=(-85.0,) * n, max_angles_deg=(None,) * (n - 1) + (85.0,)) \
+        if data.draw(st.booleans()) else {}
+    kw = dict(eta={"lm": 0.9, "hotcold": 0.02}.get(learner, 0.06), epochs=data.draw(st.integers(0, 40)),
+              tol=data.draw(st.sampled_from([0.0, 1e-6])), learner=learner, lengths=lengths, relative=relative,
+              momentum=0.7, damping=0.01, **limits)
+    batch = armsim_batch(angles, points, **kw)
+    for b in range(B):
+        point = None if points is None else tuple(points[b] if per_arm else points)
+        one = solve(Params(angles_deg=tuple(angles[b]), reach=point, **kw))
+        k = one.epochs_run
+        assert (batch.status[b], batch.epochs_run[b]) == (one.status, k), b
+        assert np.array_equal(batch.errors[b, :k + 1], one.errors), b
+        assert np.array_equal(batch.angles_deg[b], one.final_angles_deg), b
+        assert np.all(batch.errors[b, k:] == one.errors[-1]) or not np.isfinite(one.errors[-1])
+
+
+def armsim_batch(angles, points, **kw):
+    from armsim import solve_batch
+    return solve_batch(angles, reach=points, **kw)

@@ -49,6 +49,7 @@ from armsim.core.params import (
 )
 from armsim.core.run import DIVERGENCE_RULE, Result, solve
 from armsim.io import media
+from armsim.map_command import add_map_parser, headless_qt, run_map
 
 # Which flag each Params field comes from, to phrase the model's errors in the user's words.
 FLAGS = {"angles": "--angles", "lengths": "--lengths", "base": "--base", "target": "--target", "eta": "--eta",
@@ -199,7 +200,7 @@ def params_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Pa
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="armsim", description="An n-link arm learns to reach its target by gradient descent.")
     parser.add_argument("--version", action="version", version=f"armsim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{gui,solve,render}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{gui,solve,render,map}", parser_class=_Parser)
 
     solve_p = sub.add_parser("solve", help="run the solver and print the poses (no window)",
                              description="Run the solver headless. Line 1: the start pose's lateral positions, "
@@ -233,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--hold", type=_number, metavar="SECONDS",
                      help=f"videos: show the last frame this much longer, 0 to {media.MAX_HOLD:g} (default 0)")
     render_p.set_defaults(parser=render_p)
+
+    add_map_parser(sub, add_param_flags, _count)
 
     gui_p = sub.add_parser("gui", help="open the window (the default)")
     add_param_flags(gui_p)
@@ -321,8 +324,7 @@ def run_render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     result = solve(params_from(args, parser))
     if options["ext"] in media.VIDEO_FORMATS:
         _check_video_room(args.out, result, options, parser)
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # before Qt loads: no display, no window system
+    headless_qt()
     from armsim.render.figure import export_figure  # Qt is imported here, only on this path
     from armsim.render.video import Cancelled, export_video
     started = time.perf_counter()
@@ -424,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "render":
             return run_render(args, args.parser)
+        if command == "map":
+            return run_map(args, args.parser, params_from, check_out_path)
         params = params_from(args, args.parser) if args.command else None   # None: the last session's setup
         if getattr(args, "scenario", None):
             from armsim.io.scenario import ScenarioError, load

@@ -54,7 +54,7 @@ def layer_of(module: str) -> str | None:
         return None
     if module == "armsim":
         return "core"
-    if module == "armsim.__main__":
+    if module in ("armsim.__main__", "armsim.map_command"):     # the command line's entry and its map command
         return "cli"
     return parts[1] if parts[1] in LAYERS else None
 

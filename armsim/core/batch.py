@@ -28,7 +28,7 @@ from armsim.core.params import (
     count,
     limit_degrees,
 )
-from armsim.core.rules import RULES
+from armsim.core.rules import RULES, turn_limit
 
 RISES, STALL, HOLD = 5, 1e-12, 1e-12     # the one-arm run's end rules (armsim.core.run), which import this module
 
@@ -114,6 +114,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     s = setup(shared)
     step, rows_of_state = (s.step, s.state_rows)
     grad = learner == "gradient" or getattr(RULES.get(learner), "gradient", False)
+    limit = turn_limit(learner)
     eta, epochs, tol = shared.eta, shared.epochs, shared.tol
     floor, unreachable = _floors(task, task.lengths if task.lengths is not None else np.ones(n), B)
     errors = np.empty((B, epochs + 1))
@@ -145,7 +146,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
             else:
                 rises = np.where(e > e_prev, rises + 1, 0)
                 with np.errstate(invalid="ignore"):
-                    turned = ~(np.max(np.abs(delta), axis=1) <= np.pi)
+                    turned = ~(np.max(np.abs(delta), axis=1) <= limit)
             maybe = turned | (rises >= RISES) | (e < tol)
             if any_unreachable:
                 with np.errstate(invalid="ignore"):

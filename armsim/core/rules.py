@@ -230,12 +230,21 @@ class Rule(NamedTuple):
     gradient: bool = True          # the rule uses dE/dp
     options: tuple[str, ...] = ()
     reach_only: bool = False
+    turn_rule: bool = True         # a turn of more than half a turn in one epoch is divergence (see run.py)
+
+
+def turn_limit(learner: str) -> float:
+    """The most a joint may turn in one epoch before the run counts as diverged: half a turn, or for a
+    learner without that rule (lm) no limit but a finite step."""
+    rule = RULES.get(learner)
+    return math.pi if rule is None or rule.turn_rule else math.inf
 
 
 RULES: dict[str, Rule] = {
     "momentum": Rule(momentum_step, 1, options=("momentum",)),
     "adam": Rule(adam_step, 2),
-    "lm": Rule(lm_step, options=("damping",)),
+    # A whole Gauss-Newton step may turn a joint further than half a turn and still land on the target.
+    "lm": Rule(lm_step, options=("damping",), turn_rule=False),
     "ccd": Rule(ccd_rule, gradient=False, options=("limits",)),
     "fabrik": Rule(fabrik_rule, gradient=False, reach_only=True),
 }

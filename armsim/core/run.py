@@ -69,11 +69,12 @@ from armsim.core.learners import (  # noqa: F401
     update,
 )
 from armsim.core.params import ParamError, Params, _finite
-from armsim.core.rules import RULES
+from armsim.core.rules import RULES, turn_limit
 
 RISES_TO_DIVERGE = 5
 DIVERGENCE_RULE = ("a run diverges when one epoch turns any joint by more than 180 degrees (no learning "
-                   "happens in such a step), or when the error has risen in each of the last "
+                   "happens in such a step; damped least squares, whose whole Gauss-Newton step may, only "
+                   "when its step is not a finite number), or when the error has risen in each of the last "
                    f"{RISES_TO_DIVERGE} epochs and is above the start error")
 STATUSES = ("converged", "max_epochs", "diverged", "unreachable", "stopped")
 #: How people read each status (the window and the figures); the JSON keeps the codes.
@@ -270,6 +271,7 @@ class Run:
         self._states = np.empty((epochs + 1, rows, n)) if rows else None
         if rows:
             self._states[0] = self._state
+        self._turn_limit = turn_limit(params.learner)
         self._kernel = None
         if self._step is delta_rule and n <= KERNEL_MAX_LINKS and self._setup is None:
             self._kernel = gradient_kernel(n, self._lengths is None)
@@ -461,7 +463,7 @@ class Run:
         p = self.params
         if deltas is not None:
             turn = max(map(abs, deltas))
-            if not turn <= math.pi:        # also true for NaN: a non-finite step is divergence too
+            if not turn <= self._turn_limit:        # also true for NaN: a non-finite step is divergence too
                 joint = [abs(d) for d in deltas].index(turn) + 1
                 return self._end("diverged", f"joint {joint} turned {math.degrees(turn):,.0f} degrees in one epoch")
         if rises >= RISES_TO_DIVERGE and err > self._start_error:

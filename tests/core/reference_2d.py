@@ -126,7 +126,8 @@ def ref_run(angles_deg, Ls, Y0, aim, relative, lo_deg, hi_deg, learner, eta, epo
     v, m, s2, t = [0.0] * n, [0.0] * n, [0.0] * n, 0
     while True:
         e = errors[-1]
-        if turn > pi or (rises >= 5 and e > errors[0]):
+        # damped least squares may turn a joint more than half a turn: only a non-finite step diverges
+        if not turn <= (math.inf if learner == "lm" else pi) or (rises >= 5 and e > errors[0]):
             return poses, errors, "diverged"
         if least is not None and e - least <= 1e-9 * least:
             return poses, errors, "unreachable"

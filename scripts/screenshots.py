@@ -124,8 +124,40 @@ def main(folder: str) -> None:
     shoot("reach.png", folder)
 
     follow(window, folder)
+    race(window, folder)
     window.close()
+    basin_maps(folder)
     app.quit()
+
+
+def race(window: MainWindow, folder: str) -> None:
+    """Every learner from one start toward one point, overlaid, with the race's table."""
+    window.set_setup(Params(angles_deg=(30.0, 60.0, 60.0), reach=(-1.2, 1.6), relative=True, eta=0.1,
+                            epochs=200, tol=1e-12))
+    window.docks.compare_dock.raise_()
+    view = window.compare_view
+    view.clear()
+    loop = QEventLoop()
+    view.sweepFinished.connect(loop.quit)
+    view.compare_learners()
+    loop.exec()
+    view.sweepFinished.disconnect(loop.quit)
+    settle()
+    shoot("race.png", folder)
+
+
+def basin_maps(folder: str) -> None:
+    """Basin maps of gradient descent, momentum (beta 0.5) and damped least squares at one eta (0.3)."""
+    from armsim.core.basin import basin_map
+    from armsim.render.map_figure import export_map
+    setup = Params(angles_deg=(30.0, 60.0, 60.0), reach=(-1.2, 1.6), relative=True, eta=0.3, epochs=300, tol=1e-8,
+                   momentum=0.5)
+    for learner in ("gradient", "momentum", "lm"):
+        p = setup.with_(learner=learner)
+        b = basin_map(p, 0, 1, 200)
+        path = os.path.join(folder, f"basin-{learner}.png")
+        export_map(p, "basin", {"w_i": b.w_i, "w_j": b.w_j, "epochs": b.epochs}, (0, 1), path, size=(900, 760))
+        print("wrote", path)
 
 
 def follow(window: MainWindow, folder: str) -> None:

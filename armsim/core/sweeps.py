@@ -18,11 +18,13 @@ same :class:`~armsim.core.run.Run` engine, a few hundred epochs per call.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable, Sequence
 
 import numpy as np
 
-from armsim.core.params import MAX_MAGNITUDE, Params
+from armsim.core.params import LEARNERS, MAX_MAGNITUDE, POST_ETA, Params
+from armsim.core.rules import RULES
 from armsim.core.run import Result  # Run here names a labelled result
 from armsim.core.run import Run as Engine
 from armsim.core.verdict import SLOW_FRACTION, verdict_for
@@ -42,6 +44,7 @@ OPTIONS_EPOCH_COST = 60
 STOP_CHECK = 256            # epochs between looks at the stop flag: ~ms, so Stop is prompt
 SHOWN_ANGLES = 4            # angles spelled out in a start label before "..."
 START_RANGE = 150.0         # degrees either side of 0 for the random starts (within any joint limits)
+LM_ETA = 1.0            # damped least squares' whole step
 LEARNER_NAMES = {"gradient": "gradient descent", "hotcold": "hot and cold", "momentum": "momentum", "adam": "Adam",
                  "lm": "damped least squares", "ccd": "CCD", "fabrik": "FABRIK"}
 _NOTED = ("diverged", "unreachable")   # statuses worth saying in a label: the curve alone may hide them
@@ -154,8 +157,19 @@ def start_plan(params: Params, starts_deg: Sequence[Sequence[float]] | None = No
 
 
 def learner_plan(params: Params) -> Plan:
-    """``[("gradient descent", ...), ("hot and cold", ...)]`` with everything else as in ``params``."""
-    return [(LEARNER_NAMES[name], params.with_(learner=name)) for name in ("gradient", "hotcold")]
+    """The race: every learner that applies (FABRIK needs a point), from the same start toward the same target.
+
+    Each gets the setup's eta, but damped least squares its whole step (eta 1) and, when the setup's
+    learner is lm, the others the post's eta (lm's 1 would throw them past eta_crit). Labels like
+    ``"momentum (eta 0.075)"``.
+    """
+    plan = []
+    for name in LEARNERS:
+        if RULES.get(name) is not None and RULES[name].reach_only and params.reach is None:
+            continue
+        eta = LM_ETA if name == "lm" else POST_ETA if params.learner == "lm" else params.eta
+        plan.append((f"{LEARNER_NAMES[name]} (eta {eta:g})", params.with_(learner=name, eta=eta)))
+    return plan
 
 
 def run_cost(params: Params) -> float:
@@ -206,7 +220,7 @@ def finished_label(label: str, result: Result) -> str:
 
 
 def run_plan(plan: Plan, stop: threading.Event | None = None,
-             progress: Callable[[int, int], None] | None = None) -> list[Run] | None:
+             progress: Callable[[int, int], None] | None = None, timings: list | None = None) -> list[Run] | None:
     """Solve every run of ``plan`` in order.
 
     Parameters
@@ -216,6 +230,8 @@ def run_plan(plan: Plan, stop: threading.Event | None = None,
         Checked between runs and every :data:`STOP_CHECK` epochs within one.
     progress : callable, optional
         ``progress(done, total)`` after each finished run.
+    timings : list, optional
+        Gets each run's seconds (wall time, this thread), in order.
 
     Returns
     -------
@@ -226,9 +242,12 @@ def run_plan(plan: Plan, stop: threading.Event | None = None,
     for label, params in plan:
         if stop is not None and stop.is_set():
             return None
+        began = time.perf_counter()
         result = solve_stoppable(params, stop)
         if result is None:
             return None
+        if timings is not None:
+            timings.append(time.perf_counter() - began)
         runs.append((finished_label(label, result), result))
         if progress is not None:
             progress(len(runs), len(plan))

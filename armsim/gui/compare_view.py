@@ -13,17 +13,31 @@ stops a sweep with every other job.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from armsim.core.params import ParamError, Params
-from armsim.core.run import Result
+from armsim.core.run import STATUS_WORDS, Result
 from armsim.core.sweeps import SweepTooLarge, check_budget, eta_plan, learner_plan, run_label, run_plan, start_plan
 from armsim.gui.jobs import Job, JobContext, Jobs
 from armsim.gui.run_overlay import MAX_RUNS, RunOverlay
 from armsim.render.theme import LIGHT, Theme
 
 HINT = "Compare runs of the current setup: pick a sweep above."
+RACE_COLUMNS = ("learner", "epochs to tol", "final E", "status", "per epoch")
 ERROR_COLOUR = "#b00020"
 
 __all__ = ["CompareView", "MAX_RUNS"]
@@ -50,6 +64,7 @@ class CompareView(QWidget):
         self.overlay = RunOverlay(theme=theme)
         self.jobs = jobs
         self._job: Job | None = None
+        self._race = False          # the sweep running is the race (it fills the table)
 
         self.buttons = {}
         row = QHBoxLayout()
@@ -57,8 +72,8 @@ class CompareView(QWidget):
                 ("etas", "Etas", self.sweep_etas,
                  "The current setup with one eta per regime: slow, good, oscillating, diverging (and yours)"),
                 ("starts", "Starts", self.sweep_starts, "The current eta from the current and four random starts"),
-                ("learners", "Gradient vs hot-and-cold", self.compare_learners,
-                 "The current setup solved by each learner"),
+                ("learners", "Race the learners", self.compare_learners,
+                 "Every learner from the same start toward the same target, side by side, with a table"),
                 ("last", "Add last run", self.add_last_run, "Add the window's last finished run"),
                 ("clear", "Clear", self.clear, "Remove every run")):
             button = QPushButton(text)
@@ -84,7 +99,21 @@ class CompareView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addLayout(status)
-        layout.addWidget(self.overlay, 1)
+        # The race's table: epochs to the tolerance, final error, status and time per epoch, one row a learner,
+        # beside the plots (under them it would squeeze a docked tab's plots to a line).
+        self.table = QTableWidget(0, len(RACE_COLUMNS))
+        self.table.setObjectName("race_table")
+        self.table.setHorizontalHeaderLabels(RACE_COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.hide()
+        self.split = split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.overlay)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
         self.theme = theme
         self._set_busy(False)
         self._say(HINT)
@@ -125,8 +154,10 @@ class CompareView(QWidget):
             self.add_run(run_label(self.last_result), self.last_result)
 
     def clear(self) -> None:
-        """Remove every run."""
+        """Remove every run (and the race's table)."""
         self.overlay.clear()
+        self.table.setRowCount(0)
+        self.table.hide()
 
     def set_log(self, on: bool) -> None:
         """Error axis logarithmic (the default) or linear; the check box follows."""
@@ -143,10 +174,10 @@ class CompareView(QWidget):
         self._launch(lambda p: start_plan(p, starts_deg), "start poses")
 
     def compare_learners(self) -> None:
-        """Start gradient descent against hot and cold on the current setup."""
-        self._launch(learner_plan, "learners")
+        """Race every learner on the current setup (:func:`armsim.core.sweeps.learner_plan`), with its table."""
+        self._launch(learner_plan, "learners", race=True)
 
-    def _launch(self, make_plan, what: str) -> None:
+    def _launch(self, make_plan, what: str, race: bool = False) -> None:
         if self.busy:
             return
         if self.params is None:         # not given a setup yet
@@ -159,6 +190,7 @@ class CompareView(QWidget):
             return
         self.progress.setRange(0, len(plan))
         self.progress.setValue(0)
+        self._race = race
         self._job = job = self.jobs.start("sweep", _solve_plan, plan)
         job.progress.connect(self._on_progress)
         job.finished.connect(self._on_done)
@@ -194,9 +226,12 @@ class CompareView(QWidget):
         self.busyChanged.emit(False)
 
     @Slot(object)
-    def _on_done(self, runs) -> None:
+    def _on_done(self, done) -> None:
+        runs, seconds = done
         self._ended()
         self.overlay.add_runs(runs)
+        if self._race:
+            self._fill_table(runs, seconds)
         self._say(f"Added {len(runs)} runs; each curve's colour and line style match its final pose.")
         self.sweepFinished.emit(len(runs))
 
@@ -204,6 +239,24 @@ class CompareView(QWidget):
     def _on_failed(self, message: str) -> None:
         self._ended()
         self._say(f"The sweep failed: {message}", error=True)
+
+    def _fill_table(self, runs, seconds) -> None:
+        """One row per raced learner: what its run did, and how fast (this machine, this run)."""
+        self.table.setRowCount(len(runs))
+        for r, ((label, result), s) in enumerate(zip(runs, seconds)):
+            reached = result.status == "converged"
+            cells = (label.split(",")[0], f"{result.epochs_run:,}" if reached else "—",
+                     f"{result.errors[-1]:.3g}", STATUS_WORDS[result.status],
+                     f"{1e6 * s / max(result.epochs_run, 1):,.1f} µs")
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.show()
+        self.table.resizeColumnsToContents()
+        need = self.table.verticalHeader().width() + 4 + sum(self.table.columnWidth(c) for c in
+                                                             range(self.table.columnCount()))
+        total = sum(self.split.sizes())
+        wide = min(need + self.table.verticalScrollBar().sizeHint().width(), int(0.56 * total))
+        self.split.setSizes([total - wide, wide])     # the whole table when there is room, half the tab at most
 
     def _set_busy(self, busy: bool) -> None:
         idle = not busy
@@ -220,5 +273,7 @@ class CompareView(QWidget):
 
 
 def _solve_plan(ctx: JobContext, plan):
-    """The sweep job: every run of ``plan`` (None when stopped), reporting progress run by run."""
-    return run_plan(plan, ctx.stop_event, ctx.progress)
+    """The sweep job: ``(runs, seconds per run)`` of ``plan`` (None when stopped), reporting progress run by run."""
+    seconds: list[float] = []
+    runs = run_plan(plan, ctx.stop_event, ctx.progress, seconds)
+    return None if runs is None else (runs, seconds)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from armsim.core.kinematics import forward
 from armsim.core.params import LEARNERS, POST_ETA, ParamError, Params
+from armsim.core.sweeps import LM_ETA
 from armsim.gui.entries import NumberEntry
 from armsim.gui.eta_meter import EtaMeter
 from armsim.gui.state import WINDOW_MAX_LINKS, AppState
@@ -48,8 +49,6 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, math.inf)   # epochs p
 LEARNER_TEXT = {"gradient": "gradient descent (delta rule)", "hotcold": "hot and cold (seed 004)",
                 "momentum": "momentum (heavy ball)", "adam": "Adam", "lm": "damped least squares (LM)",
                 "ccd": "cyclic coordinate descent (CCD)", "fabrik": "FABRIK (a point only)"}
-#: Damped least squares takes whole Gauss-Newton steps at eta = 1; the gradient learners' rate is the post's.
-LM_ETA = 1.0
 DRAG_MS = 30                             # a dragged slider updates the setup at most this often
 PROBLEM_COLOUR = "#b00020"
 TASK_TEXT = {"lateral": "height (the post)", "reach": "point (X, Y)"}

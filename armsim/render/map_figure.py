@@ -52,9 +52,9 @@ def map_plot(params: Params, kind: str, arrays: dict, joints: tuple[int, int], s
     style_axes(item, t, plot.font())
     if kind == "basin":
         rgb, top = _basin_rgb(arrays["epochs"], params.epochs)
-        image = pg.ImageItem(rgb.transpose(1, 0, 2))               # ImageItem reads image[x, y]
-        title = (f"epochs to tol {params.tol:g}: {LEARNER_NAMES[params.learner]}, eta {params.eta:g} "
-                 f"(dark: few, yellow: {top}; black: diverged; grey: not reached in {params.epochs})")
+        image = pg.ImageItem(rgb.transpose(1, 0, 2), levels=(0, 255))    # image[x, y]; the colours as given
+        title = (f"epochs to tol {params.tol:g}: {LEARNER_NAMES[params.learner]}, eta {params.eta:g}<br>"
+                 f"dark: few, yellow: {top}; black: diverged; grey: not reached in {params.epochs}")
     else:
         values = np.log10(np.maximum(arrays["errors"], 1e-12))
         image = pg.ImageItem(values.T)

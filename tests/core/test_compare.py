@@ -75,12 +75,17 @@ def test_start_sweep_is_seeded_and_starts_from_the_setup():
         same_result(result, solve(p.with_(angles_deg=s)))
 
 
-def test_learner_comparison():
+def test_the_race_runs_every_learner_that_applies_from_the_same_start():
     p = Params(epochs=50)
-    (l1, r1), (l2, r2) = learner_comparison(p)
-    assert (l1, l2) == ("gradient descent", "hot and cold")
-    same_result(r1, solve(p))
-    same_result(r2, solve(p.with_(learner="hotcold")))
+    runs = learner_comparison(p)
+    assert [label for label, _ in runs] == ["gradient descent (eta 0.075)", "hot and cold (eta 0.075)",
+                                            "momentum (eta 0.075)", "Adam (eta 0.075)",
+                                            "damped least squares (eta 1)", "CCD (eta 0.075)"]   # no FABRIK: a height
+    for (_, result), learner in zip(runs, ("gradient", "hotcold", "momentum", "adam", "lm", "ccd")):
+        same_result(result, solve(p.with_(learner=learner, eta=1.0 if learner == "lm" else 0.075)))
+    reach = Params(reach=(1.5, 1.2), learner="lm", eta=1.0, epochs=30)
+    labels = [label for label, _ in learner_comparison(reach)]
+    assert labels[-1].startswith("FABRIK") and labels[0] == "gradient descent (eta 0.075)"   # lm's 1 not inherited
 
 
 def test_a_set_stop_flag_ends_a_run_and_a_plan():

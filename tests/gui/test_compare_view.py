@@ -73,9 +73,18 @@ def test_start_sweep_and_learner_comparison(qtbot, view):
     assert len(view.runs) == len(starts) == 5
     assert view.runs[0][0] == "start 22, -20, 14"
     click_and_wait(qtbot, view, "learners")
-    assert [label for label, _ in view.runs[-2:]] == ["gradient descent", "hot and cold"]
+    raced = ["gradient", "hotcold", "momentum", "adam", "lm", "ccd"]
+    assert [label.split(" (")[0] for label, _ in view.runs[-6:]] == [
+        "gradient descent", "hot and cold", "momentum", "Adam", "damped least squares", "CCD"]
     assert_curves_match_solve(view, [p.with_(angles_deg=s) for s in starts]
-                              + [p.with_(learner="gradient"), p.with_(learner="hotcold")])
+                              + [p.with_(learner=k, eta=1.0 if k == "lm" else 0.3) for k in raced])
+    table = view.table
+    assert table.isVisible() and table.rowCount() == 6
+    for r, (label, result) in enumerate(view.runs[-6:]):
+        row = [table.item(r, c).text() for c in range(table.columnCount())]
+        assert row[0] == label.split(",")[0]
+        assert row[1] == (f"{result.epochs_run:,}" if result.status == "converged" else "—")
+        assert row[2] == f"{result.errors[-1]:.3g}" and row[4].endswith(" µs")
 
 
 def test_log_scale_draws_zero_errors_at_the_floor(qtbot, view):

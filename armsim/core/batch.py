@@ -126,23 +126,27 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
             goal=task.goal[rows], reach_x=None if task.reach_x is None else task.reach_x[rows])
         wb = np.asfortranarray(w[rows])
         k = wb.shape[0]
+        final = np.empty_like(wb)                # each arm's pose when its run ended
         eb = np.empty((epochs + 1, k))
         fl, unr = (floor, unreachable) if np.ndim(floor) == 0 else (floor[rows], unreachable[rows])
-        active = np.ones(k, dtype=bool)
+        idx = np.arange(k)                       # the block's arms still running; an ended arm leaves the arrays
         code, ran = np.zeros(k, dtype=np.int8), np.zeros(k, dtype=np.int64)
         state = np.zeros((rows_of_state, k, n)) if rows_of_state else None
         rises, e_prev, e0 = np.zeros(k, dtype=np.int64), None, None
         delta = pushed = None
-        everyone = True             # every arm of the block still runs
         any_unreachable = bool(np.any(unr))
+        whole = True                # no arm has left yet: the rows are the block's, in order
         for j in range(epochs + 1):
             xy = t.end(wb)
-            e = np.asarray(t.error(*xy), dtype=float)    # an arm that ended is frozen: its error repeats
-            eb[j] = e
+            e = t.error(*xy)
+            if whole:
+                eb[j] = e
+            else:
+                eb[j, idx] = e
             # The end rules, only where one may apply (most epochs none does: one cheap test for all).
             if j == 0:
                 e0 = e
-                turned = np.zeros(k, dtype=bool)
+                turned = np.zeros(len(idx), dtype=bool)
             else:
                 rises = np.where(e > e_prev, rises + 1, 0)
                 with np.errstate(invalid="ignore"):
@@ -153,7 +157,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
                     maybe |= unr & (e - fl <= 1e-9 * fl)
             if pushed is not None:
                 maybe |= pushed
-            if j == epochs or (maybe & active).any():
+            if j == epochs or maybe.any():
                 ends = np.where(turned | ((rises >= RISES) & (e > e0)), DIVERGED, 0).astype(np.int8)
                 with np.errstate(invalid="ignore"):
                     ends = np.where((ends == 0) & unr & (e - fl <= 1e-9 * fl), UNREACHABLE, ends)
@@ -163,29 +167,36 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
                         ends = np.where((ends == 0) & stalled, UNREACHABLE, ends)
                 if j == epochs:
                     ends = np.where(ends == 0, np.where(unr, UNREACHABLE, MAX_EPOCHS_RUN), ends)
-                newly = active & (ends != 0)
-                code[newly], ran[newly] = ends[newly], j
-                active &= ~newly
-                everyone = bool(active.all())
+                done = ends != 0
+                if done.any():
+                    gone = idx[done]
+                    code[gone], ran[gone], final[gone] = ends[done], j, wb[done]
+                    eb[j + 1:, gone] = e[done]           # an ended run's last error repeats
+                    keep, whole = ~done, False
+                    # The arms still running, and only they, go on (a block's slowest arm costs itself alone).
+                    idx, wb, e, e0, rises = idx[keep], np.asfortranarray(wb[keep]), e[keep], e0[keep], rises[keep]
+                    xy = tuple(None if v is None else v[keep] for v in xy)
+                    if np.ndim(fl):
+                        fl, unr = fl[keep], unr[keep]
+                    if np.ndim(t.goal):
+                        t = t._replace(goal=t.goal[keep], reach_x=None if t.reach_x is None else t.reach_x[keep])
+                    if state is not None:
+                        state = state[:, keep]
+                    if not len(idx):
+                        break
             e_prev = e
-            if j == epochs or not active.any():
-                eb[j + 1:] = e
-                break
             g = t.dE_dp(wb, *xy) if grad else None
             if state is None:
                 delta = step(wb, t, eta, g)
             else:
-                delta, new_state = step(wb, t, eta, g, state, j + 1)
-                state = new_state if everyone else np.where(active[None, :, None], new_state, state)
-            if not everyone:
-                delta = np.where(active[:, None], delta, 0.0)
+                delta, state = step(wb, t, eta, g, state, j + 1)
             if lo is not None:
                 moved = wb + delta
                 wb = np.asfortranarray(np.clip(moved, lo, hi))
                 pushed = np.any((lo - moved > HOLD) | (moved - hi > HOLD), axis=1)
             else:
                 wb += delta             # in place: the same bits as wb + delta, without a new array every epoch
-        w[rows] = wb
+        w[rows] = final
         errors[rows] = eb.T
         epochs_run[rows], status[rows] = ran, code
 

@@ -244,7 +244,7 @@ RULES: dict[str, Rule] = {
     "momentum": Rule(momentum_step, 1, options=("momentum",)),
     "adam": Rule(adam_step, 2),
     # A whole Gauss-Newton step may turn a joint further than half a turn and still land on the target.
-    "lm": Rule(lm_step, options=("damping",), turn_rule=False),
+    "lm": Rule(lm_step, gradient=False, options=("damping",), turn_rule=False),
     "ccd": Rule(ccd_rule, gradient=False, options=("limits",)),
     "fabrik": Rule(fabrik_rule, gradient=False, reach_only=True),
 }

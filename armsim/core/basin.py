@@ -70,8 +70,10 @@ def _joint(name: str, value, links: int) -> int:
     return k
 
 
-def basin_map(params: Params, i: int, j: int, n: int = 128) -> Basin:
+def basin_map(params: Params, i: int, j: int, n: int = 128, *, stop=None, progress=None) -> Basin | None:
     """The basin map of ``params`` over joints ``i`` and ``j`` (0-based), ``n`` x ``n`` starts.
+
+    ``stop`` and ``progress`` as for :func:`~armsim.core.batch.solve_batch` (None once stopped).
 
     Raises
     ------
@@ -80,6 +82,12 @@ def basin_map(params: Params, i: int, j: int, n: int = 128) -> Basin:
         (nothing would ever converge: the map needs one), or a map costing more than
         :data:`MAX_COST` arm-epochs.
     """
+    i, j = check_basin(params, i, j, n)
+    return _mapped(params, i, j, n, stop, progress)
+
+
+def check_basin(params: Params, i: int, j: int, n: int) -> tuple[int, int]:
+    """:func:`basin_map`'s checks alone (milliseconds: a window asks before it starts the work)."""
     i, j = _joint("i", i, params.n_links), _joint("j", j, params.n_links)
     if i == j:
         raise ParamError("j", f"must differ from i (both are joint {i + 1}): a map needs two joints")
@@ -91,6 +99,10 @@ def basin_map(params: Params, i: int, j: int, n: int = 128) -> Basin:
     if cost > MAX_COST:
         raise ParamError("grid", f"{n} x {n} starts of {params.epochs:,} epochs and {params.n_links} links are "
                                  f"{cost:,} arm-epochs, more than {MAX_COST:,}; use a smaller grid or fewer epochs")
+    return i, j
+
+
+def _mapped(params: Params, i: int, j: int, n: int, stop, progress) -> Basin | None:
     w_i, w_j = axis_of(params, i, n), axis_of(params, j, n)
     starts = np.tile(np.asarray(params.angles_deg, dtype=float), (n * n, 1))
     starts[:, i] = np.tile(w_i, n)           # start r * n + c: joint i at w_i[c], joint j at w_j[r]
@@ -98,7 +110,10 @@ def basin_map(params: Params, i: int, j: int, n: int = 128) -> Basin:
     batch = solve_batch(starts, eta=params.eta, epochs=params.epochs, base=params.base, target=params.target,
                         lengths=params.lengths, reach=params.reach, relative=params.relative,
                         min_angles_deg=params.min_angles_deg, max_angles_deg=params.max_angles_deg, tol=params.tol,
-                        learner=params.learner, momentum=params.momentum, damping=params.damping)
+                        learner=params.learner, momentum=params.momentum, damping=params.damping,
+                        stop=stop, progress=progress)
+    if batch is None:
+        return None
     epochs = np.where(batch.status == "converged", batch.epochs_run,
                       np.where(batch.status == "diverged", -1, params.epochs + 1)).astype(np.int64)
     return Basin(params, i, j, w_i, w_j, epochs.reshape(n, n))

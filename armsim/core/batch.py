@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -61,7 +62,7 @@ BATCH_MIN = 1024     # fewest arms worth a thread of their own
 def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, target: float | None = None,
                 lengths=None, reach=None, relative: bool = False, min_angles_deg=None,
                 max_angles_deg=None, tol: float = 0.0, learner: str = "gradient", momentum: float = 0.9,
-                damping: float = 1e-3) -> BatchResult:
+                damping: float = 1e-3, stop=None, progress=None) -> BatchResult | None:
     """Many arms at once, any learner, vectorised over arms; each arm's run ends as ``solve`` would end it.
 
     Parameters
@@ -72,6 +73,10 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         As in :class:`~armsim.core.params.Params`, shared by every arm.
     reach : array_like, shape (2,) or (B, 2), optional
         The reach task's point ``(X, Y)``: one for every arm, or one per arm.
+    stop : threading.Event, optional
+        Checked every epoch: once set, the batch ends soon and returns None.
+    progress : callable, optional
+        ``progress(done, total)`` in arms, after each block.
 
     Returns
     -------
@@ -118,6 +123,7 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
     eta, epochs, tol = shared.eta, shared.epochs, shared.tol
     floor, unreachable = _floors(task, task.lengths if task.lengths is not None else np.ones(n), B)
     errors = np.empty((B, epochs + 1))
+    lock, finished = threading.Lock(), [0]         # arms done, for progress (blocks end on several threads)
     epochs_run = np.zeros(B, dtype=np.int64)
     status = np.zeros(B, dtype=np.int8)
 
@@ -137,6 +143,8 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         any_unreachable = bool(np.any(unr))
         whole = True                # no arm has left yet: the rows are the block's, in order
         for j in range(epochs + 1):
+            if stop is not None and stop.is_set():
+                return
             xy = t.end(wb)
             e = t.error(*xy)
             if whole:
@@ -199,6 +207,10 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         w[rows] = final
         errors[rows] = eb.T
         epochs_run[rows], status[rows] = ran, code
+        with lock:
+            finished[0] += k
+            if progress is not None:
+                progress(finished[0], B)
 
     workers = min(os.cpu_count() or 1, max(1, B // BATCH_MIN))   # a thread only for a worthwhile share
     # Equal blocks, a multiple of the workers in number: every thread finishes at the same time.
@@ -213,6 +225,8 @@ def solve_batch(angles_deg, *, eta: float, epochs: int, base: float = 0.0, targe
         from concurrent.futures import ThreadPoolExecutor  # here: the one-arm solver and the window need no pool
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run_block, blocks))
+    if stop is not None and stop.is_set():
+        return None
     return BatchResult(np.degrees(w), errors, epochs_run, np.array(CODES, dtype=object)[status])
 
 

@@ -1,8 +1,8 @@
-"""The window's bottom docks: the chain-rule inspector, Compare runs and the Error landscape.
+"""The window's bottom docks: the chain-rule inspector, Compare runs, the Error landscape and the Basin map.
 
-:class:`BottomDocks` creates the three docks and keeps their views in step
-with the window's :class:`~armsim.gui.state.AppState` and its run. Compare
-and Landscape are built the first time they show
+:class:`BottomDocks` creates the four docks and keeps their views in step
+with the window's :class:`~armsim.gui.state.AppState` and its run. Compare,
+Landscape and Basin map are built the first time they show
 (:class:`~armsim.gui.lazy_dock.LazyDock`). A tab behind another is not
 refreshed frame by frame (a dock tabbed behind another still counts as visible
 to Qt); it catches up with the epoch on screen when it comes to the front.
@@ -16,7 +16,8 @@ from armsim.gui.inspector import InspectorPanel
 from armsim.gui.lazy_dock import LazyDock
 from armsim.render.live_plot import on_screen
 
-SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48}   # of the window's height, when the tab shows
+# of the window's height, when the tab shows
+SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48, "basin": 0.48}
 # The chain-rule tab takes more than its share, up to this much of the window, to show every joint's row
 # (at 1366x768 its share showed two rows of three).
 MAX_INSPECTOR_SHARE = 0.45
@@ -35,10 +36,12 @@ class BottomDocks:
         self.inspector_dock.setWidget(self.inspector)
         self.compare_dock = LazyDock("Compare runs", "compare", self._make_compare_view, w)
         self.landscape_dock = LazyDock("Error landscape", "landscape", self._make_landscape_view, w)
+        self.basin_dock = LazyDock("Basin map", "basin", self._make_basin_view, w)
         for dock in self.docks:
             w.addDockWidget(Qt.BottomDockWidgetArea, dock)
         w.tabifyDockWidget(self.inspector_dock, self.compare_dock)
         w.tabifyDockWidget(self.compare_dock, self.landscape_dock)
+        w.tabifyDockWidget(self.landscape_dock, self.basin_dock)
         self.inspector_dock.raise_()
         # The map and the overlay need room the chain-rule table does not: the bottom area grows to fit the tab.
         for dock in self.docks:
@@ -49,11 +52,11 @@ class BottomDocks:
 
     @property
     def docks(self) -> tuple:
-        return self.inspector_dock, self.compare_dock, self.landscape_dock
+        return self.inspector_dock, self.compare_dock, self.landscape_dock, self.basin_dock
 
     def built_views(self) -> list:
         """The lazily built views that exist so far."""
-        return [dock.view for dock in (self.compare_dock, self.landscape_dock) if dock.built]
+        return [dock.view for dock in (self.compare_dock, self.landscape_dock, self.basin_dock) if dock.built]
 
     def _size(self, dock: QDockWidget) -> None:
         if dock.isFloating():
@@ -87,6 +90,13 @@ class BottomDocks:
             view.set_history(self.state.result.angles)
         self._mark_pose(view)
         dock.visibilityChanged.connect(lambda shown: shown and self._mark_pose(view))
+        return view
+
+    def _make_basin_view(self):
+        from armsim.gui.basin_view import BasinView
+        view = BasinView(self.window.jobs, theme=self.window.theme())
+        view.set_params(self.state.params)
+        view.startPicked.connect(self.window.run_from)
         return view
 
     def _mark_pose(self, view) -> None:

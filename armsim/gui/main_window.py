@@ -197,6 +197,12 @@ class MainWindow(QMainWindow):
             angles[i], angles[j] = deg_i, deg_j
             self.state.update(angles_deg=tuple(angles))
 
+    def run_from(self, i: int, j: int, deg_i: float, deg_j: float) -> None:
+        """A start picked on the basin map: those two start angles, then its run (it replays there)."""
+        self.pick_start(i, j, deg_i, deg_j)
+        if self.state.run_state == "idle":
+            self._start(paused=False)
+
     def _clear_run(self) -> None:
         self.state.set_result(None)
         self.epoch_shown, self.record_shown, self.aimed_shown = 0, None, self.state.params

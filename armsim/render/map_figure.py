@@ -24,7 +24,7 @@ DIVERGED, NOT_REACHED = (0, 0, 0), (170, 170, 170)
 MAP_SIZE = (1100, 900)
 
 
-def _basin_rgb(epochs: np.ndarray, budget: int) -> tuple[np.ndarray, int]:
+def basin_rgb(epochs: np.ndarray, budget: int) -> tuple[np.ndarray, int]:
     """Colours (rows w_j, columns w_i, 3): epochs to the tolerance on the colour map, black, grey."""
     reached = (epochs >= 0) & (epochs <= budget)
     top = int(epochs[reached].max()) if reached.any() else 1
@@ -51,7 +51,7 @@ def map_plot(params: Params, kind: str, arrays: dict, joints: tuple[int, int], s
     item.setLabel("left", f"{symbol}{j + 1} start (°)")
     style_axes(item, t, plot.font())
     if kind == "basin":
-        rgb, top = _basin_rgb(arrays["epochs"], params.epochs)
+        rgb, top = basin_rgb(arrays["epochs"], params.epochs)
         image = pg.ImageItem(rgb.transpose(1, 0, 2), levels=(0, 255))    # image[x, y]; the colours as given
         title = (f"epochs to tol {params.tol:g}: {LEARNER_NAMES[params.learner]}, eta {params.eta:g}<br>"
                  f"dark: few, yellow: {top}; black: diverged; grey: not reached in {params.epochs}")

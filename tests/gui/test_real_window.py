@@ -107,7 +107,8 @@ FOLLOW = textwrap.dedent("""
         if rec is not None and window.state.params.reach is not None:
             x, y = pose_points(rec.angles, setup)
             gaps.append(math.dist((x[-1], y[-1]), window.state.params.reach))
-        states.append(window.state.run_state)
+        if not held:                    # until the release: then the run may end, as it should
+            states.append(window.state.run_state)
     sampler = QTimer(); sampler.timeout.connect(end_gap)
     results = []
     window.state.resultChanged.connect(lambda r: r is not None and results.append(r))

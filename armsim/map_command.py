@@ -17,7 +17,7 @@ import numpy as np
 from armsim.core.params import ParamError, shown
 
 MAP_FORMATS = (".npz", ".png", ".svg")
-MAP_FLAGS = {"i": "--joints", "j": "--joints", "grid": "--grid", "tol": "--tol"}
+MAP_FLAGS = {"i": "--joints", "j": "--joints", "grid": "--grid", "n": "--grid", "tol": "--tol"}
 
 
 def headless_qt() -> None:
@@ -63,12 +63,7 @@ def run_map(args: argparse.Namespace, parser: argparse.ArgumentParser, params_fr
             grid = basin_map(params, i, j, args.grid)
             arrays = {"w_i": grid.w_i, "w_j": grid.w_j, "epochs": grid.epochs}
         else:
-            from armsim.core.landscape import MAX_GRID, landscape_for
-            if not 2 <= args.grid <= MAX_GRID:
-                raise ParamError("grid", f"must be a whole number from 2 to {MAX_GRID}, got {args.grid}")
-            if not (0 <= i < params.n_links and 0 <= j < params.n_links) or i == j:
-                raise ParamError("i", f"must be two different joints from 1 to {params.n_links}, got "
-                                      f"{args.joints[0]} {args.joints[1]}")
+            from armsim.core.landscape import landscape_for
             grid = landscape_for(params, i, j, n=args.grid)
             arrays = {"w_i": grid.wi_deg, "w_j": grid.wj_deg, "errors": grid.errors.T}
     except ParamError as e:

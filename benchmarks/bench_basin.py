@@ -11,23 +11,14 @@ plain loop. Each figure is the best of several repeats (the least disturbed by t
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from timing import best_times
 
 from armsim import Params
 from armsim.core.basin import basin_map
 
 SETUP = Params(angles_deg=(30.0, -10.0, 50.0), eta=0.3, epochs=200, tol=1e-8)
-
-
-def best_time(work, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def plain_loop(n: int, epochs: int) -> np.ndarray:
@@ -50,10 +41,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="a 96 x 96 grid and fewer repeats")
     args = ap.parse_args()
     n, repeats = (96, 2) if args.quick else (256, 3)
-    plain = best_time(lambda: plain_loop(n, SETUP.epochs), repeats)
-    mapped = best_time(lambda: basin_map(SETUP, 0, 1, n), repeats)
     # tol 1e-300: no start ends early, so the map does every epoch of every start, as the plain loop does
-    full = best_time(lambda: basin_map(SETUP.with_(tol=1e-300), 0, 1, n), repeats)
+    t = best_times({"plain": lambda: plain_loop(n, SETUP.epochs), "mapped": lambda: basin_map(SETUP, 0, 1, n),
+                    "full": lambda: basin_map(SETUP.with_(tol=1e-300), 0, 1, n)}, repeats)
+    plain, mapped, full = t["plain"], t["mapped"], t["full"]
     print(f"basin map, {n} x {n} starts, 3 links, {SETUP.epochs} epochs, 2 cores (best of {repeats})")
     print(f"  plain numpy loop (no end rules, one thread)  {plain:7.2f} s")
     print(f"  basin_map, tol 1e-8 (arms end, blocks stop)  {mapped:7.2f} s   ratio {mapped / plain:4.2f}   "

@@ -20,7 +20,8 @@ import filecmp
 import json
 import os
 import tempfile
-import time
+
+from timing import best_times
 
 import armsim
 from armsim.io import history
@@ -48,17 +49,6 @@ def reference_json(path: str, result) -> None:
         for j, row in enumerate(history.history_rows(result)[1]):
             f.write(("" if j == 0 else ",\n") + json.dumps(history._epoch_object(row, n, tail), allow_nan=False))
         f.write("\n]}\n")
-
-
-def best_times(works: dict, repeats: int) -> dict:
-    """Seconds of the fastest of ``repeats`` calls of each work, timed in turn within each round."""
-    best = dict.fromkeys(works, float("inf"))
-    for _ in range(repeats):
-        for name, work in works.items():
-            t = time.perf_counter()
-            work()
-            best[name] = min(best[name], time.perf_counter() - t)
-    return best
 
 
 def main() -> None:

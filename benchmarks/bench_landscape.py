@@ -11,24 +11,14 @@ several repeats (the least disturbed by the machine).
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from timing import best_time
 
 from armsim.core.kinematics import error, lateral
 from armsim.core.landscape import error_grid
 
 POSE = np.radians([22.0, -20.0, 14.0])
-
-
-def best_time(work, repeats: int) -> float:
-    """Seconds taken by the fastest of ``repeats`` calls of ``work()``."""
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def batch_grid(n: int) -> np.ndarray:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from math import cos, radians, sin
 
 import numpy as np
+from timing import best_times
 
 import armsim
 import armsim.core.batch
@@ -71,13 +71,7 @@ def best_rate(work, units: float, repeats: int) -> float:
 
 def best_rates(works: dict, units: float, repeats: int) -> dict:
     """Like :func:`best_rate` for several works, timed in turn within each round."""
-    best = dict.fromkeys(works, float("inf"))
-    for _ in range(repeats):
-        for name, work in works.items():
-            t = time.perf_counter()
-            work()
-            best[name] = min(best[name], time.perf_counter() - t)
-    return {name: units / seconds for name, seconds in best.items()}
+    return {name: units / seconds for name, seconds in best_times(works, repeats).items()}
 
 
 def main() -> None:

@@ -16,14 +16,13 @@ Axes: ``epochs[r, c]`` is the start with joint ``j`` at ``w_j[r]`` and joint
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import dataclass
 
 import numpy as np
 
 from armsim.core.batch import solve_batch
 from armsim.core.kinematics import Task, stiffness
-from armsim.core.params import ParamError, Params, shown
+from armsim.core.params import ParamError, Params, joint_index, shown
 
 MAX_GRID = 1024
 #: Most arm-epochs one map may cost (grid^2 x epochs x links): about a minute here at 20 million a second.
@@ -60,16 +59,6 @@ def axis_of(params: Params, k: int, n: int) -> np.ndarray:
     return np.linspace(lo, hi, n)
 
 
-def _joint(name: str, value, links: int) -> int:
-    try:
-        k = operator.index(value)
-    except TypeError:
-        raise ParamError(name, f"must be a joint number, got {shown(value)}") from None
-    if not 0 <= k < links:
-        raise ParamError(name, f"must be a joint from 1 to {links} (the arm has {links} links), got {k + 1}")
-    return k
-
-
 def basin_map(params: Params, i: int, j: int, n: int = 128, *, stop=None, progress=None) -> Basin | None:
     """The basin map of ``params`` over joints ``i`` and ``j`` (0-based), ``n`` x ``n`` starts.
 
@@ -88,7 +77,7 @@ def basin_map(params: Params, i: int, j: int, n: int = 128, *, stop=None, progre
 
 def check_basin(params: Params, i: int, j: int, n: int) -> tuple[int, int]:
     """:func:`basin_map`'s checks alone (milliseconds: a window asks before it starts the work)."""
-    i, j = _joint("i", i, params.n_links), _joint("j", j, params.n_links)
+    i, j = joint_index("i", i, params.n_links), joint_index("j", j, params.n_links)
     if i == j:
         raise ParamError("j", f"must differ from i (both are joint {i + 1}): a map needs two joints")
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_GRID:

@@ -39,7 +39,7 @@ import numpy as np
 
 from armsim.core.kinematics import Task, error
 from armsim.core.learners import setup
-from armsim.core.params import ParamError, Params
+from armsim.core.params import ParamError, Params, joint_index
 
 MAX_GRID = 4096     # n x n float64 cells: 4096^2 is 134 MB, already more pixels than any map needs
 BLOCK = 1 << 19     # parameters per block of poses through Task.errors: 4 MB an array, tens of MB in all
@@ -180,16 +180,6 @@ def _error(gap):
     return error(gap, 0.0)      # 0.5 * gap**2 through kinematics' one definition, bit for bit
 
 
-def _joint(name: str, value, n_links: int) -> int:
-    try:
-        k = operator.index(value)
-    except TypeError:
-        raise ParamError(name, f"must be a joint index, got {value!r}") from None
-    if not 0 <= k < n_links:
-        raise ParamError(name, f"must be between 0 and {n_links - 1} (the arm has {n_links} links), got {k}")
-    return k
-
-
 def error_grid(angles_rad, lengths, base: float, goal: float, i: int, j: int, *,
                n: int = 200, span: tuple[float, float] = (-math.pi, math.pi), centre: bool = False,
                reach_x: float | None = None, relative: bool = False, limits=None) -> Landscape:
@@ -248,9 +238,9 @@ def error_grid(angles_rad, lengths, base: float, goal: float, i: int, j: int, *,
     L = np.ones(links) if lengths is None else np.array(lengths, dtype=float, ndmin=1)
     if L.shape != (links,) or not np.isfinite(L).all():
         raise ParamError("lengths", f"needs one finite length per link ({links}), got shape {L.shape}")
-    i, j = _joint("i", i, links), _joint("j", j, links)
+    i, j = joint_index("i", i, links), joint_index("j", j, links)
     if i == j:
-        raise ParamError("j", f"must differ from i (both are {i}): a map needs two joints")
+        raise ParamError("j", f"must differ from i (both are joint {i + 1}): a map needs two joints")
     try:
         n_ok = not isinstance(n, bool) and 2 <= operator.index(n) <= MAX_GRID
     except TypeError:

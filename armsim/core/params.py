@@ -9,6 +9,7 @@ the message in its own vocabulary (a flag, a slider, a key in a file).
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -78,6 +79,18 @@ def _finite(name: str, value: Any, *, low: float | None = None, positive: bool =
     if low is not None and number < low:
         raise ParamError(name, f"must be at least {low:g}, got {shown(number)}")
     return number
+
+
+def joint_index(name: str, value: Any, links: int) -> int:
+    """A joint's 0-based index, checked against the arm's ``links``; the message numbers joints from 1,
+    as the window and the command line do."""
+    try:
+        k = operator.index(value)
+    except TypeError:
+        raise ParamError(name, f"must be a joint number, got {shown(value)}") from None
+    if not 0 <= k < links:
+        raise ParamError(name, f"must be a joint from 1 to {links} (the arm has {links} links), got {k + 1}")
+    return k
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int:

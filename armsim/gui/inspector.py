@@ -41,7 +41,7 @@ from armsim.core.kinematics import absolute
 from armsim.core.learners import setup
 from armsim.core.params import POST_LEARNERS, Params
 from armsim.core.run import Epoch
-from armsim.gui.inspector_learners import change_title, learner_lines
+from armsim.gui.inspector_learners import change_title, learner_lines, num, term
 
 COLUMNS = ("joint", "w_i before\n(°)", "dY_n/dw_i\n= L_i cos w_i", "dE/dY_n", "dE/dw_i", "change\n-eta dE/dw_i (rad)",
            "w_i after\n(°)")       # two-line titles: the table fits beside the worked update
@@ -54,11 +54,6 @@ WIDEST_NUMBERS = ("-0.000888888", "-8.88888e-188")
 WIDEST_NOTE = "clipped at its limit of -888888°"
 MAX_TERMS = 4           # a sum of more terms is written with its first two and last: a line stays readable
 SHOWN_JOINTS = 6        # the worked update writes out this many joints; the table has them all
-
-
-def num(x: float) -> str:
-    """How the inspector prints a number: 6 significant digits, enough to check a step by hand."""
-    return f"{x:.6g}"
 
 
 class Layout(NamedTuple):
@@ -207,11 +202,6 @@ def cells(rec: Epoch, params: Params | None = None) -> list[list[str]]:
     return rows
 
 
-def _term(x: float) -> str:
-    """A number after a plus sign: a negative one in brackets (``+ (-0.14)``, not ``+ -0.14``)."""
-    return num(x) if x >= 0 else f"({num(x)})"
-
-
 def _sum_line(j: int, dE_dtheta: np.ndarray, total: float) -> str:
     """``dE/dq_2 = dE/dtheta_2 + dE/dtheta_3 = a + b = c``: joint ``j`` (from 0)'s sum over i >= j."""
     idx = list(range(j, len(dE_dtheta)))
@@ -220,7 +210,7 @@ def _sum_line(j: int, dE_dtheta: np.ndarray, total: float) -> str:
     if len(idx) > MAX_TERMS:
         idx = idx[:2] + [None] + idx[-1:]
     names = " + ".join("…" if i is None else f"dE/dtheta_{i + 1}" for i in idx)
-    values = " + ".join("…" if i is None else num(dE_dtheta[i]) if k == 0 else _term(dE_dtheta[i])
+    values = " + ".join("…" if i is None else num(dE_dtheta[i]) if k == 0 else term(dE_dtheta[i])
                         for k, i in enumerate(idx))
     return f"dE/dq_{j + 1} = {names} = {values} = {num(total)}"
 
@@ -439,7 +429,7 @@ class InspectorPanel(QWidget):
                       "  dx_n/dtheta_i = −L_i sin theta_i, dy_n/dtheta_i = L_i cos theta_i"]
             for i in shown_joints:
                 lines.append(f"dE/dtheta_{i + 1} = {num(rec.dE_dX)} × {num(parts.dX_dtheta[i])} + "
-                             f"{_term(rec.dE_dY)} × {num(parts.dY_dtheta[i])} = {num(parts.dE_dtheta[i])}")
+                             f"{term(rec.dE_dY)} × {num(parts.dY_dtheta[i])} = {num(parts.dE_dtheta[i])}")
         else:
             lines = [f"E = ½(target − Y_n)² ; Y_n = {num(y_end)}, target = {num(goal)}",
                      f"dE/dY_n = −(target − Y_n) = −({num(goal)} − {num(y_end)}) = {num(rec.dE_dY)}",

@@ -4,7 +4,8 @@ This module owns how the inspector writes out an update of momentum, Adam,
 damped least squares, CCD and FABRIK (:mod:`armsim.core.rules`) and what its
 table calls the change. The gradient above those lines is the inspector's own;
 these lines say what each learner made of it, so a student can check the step
-by hand to the digits shown.
+by hand to the digits shown. The inspector's number format (:func:`num`, :func:`term`) lives here too,
+so both write numbers alike.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ SHOWN = 6       # joints written out (the table has them all)
 
 
 def num(x: float) -> str:
+    """How the inspector prints a number: 6 significant digits, enough to check a step by hand."""
     return f"{x:.6g}"
 
 

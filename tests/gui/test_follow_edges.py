@@ -37,6 +37,19 @@ def send(port, kind, button, buttons, point):
     QApplication.sendEvent(port, QMouseEvent(kind, pos, port.mapToGlobal(pos), button, buttons, Qt.NoModifier))
 
 
+def holding_the_target(qtbot, make_window, size=None):
+    """A long reach run playing, the mouse pressed on its target: ``(window, arm view, its viewport)``."""
+    window = make_window(REACH.with_(epochs=100_000, tol=1e-6), speed=200)
+    if size is not None:
+        window.resize(*size)
+    view, port = window.arm_view, window.arm_view.viewport()
+    qtbot.wait(100)
+    window.actions.run.trigger()
+    qtbot.waitUntil(lambda: window.state.run_state == "running")
+    qtbot.mousePress(port, Qt.LeftButton, pos=pixel(view, 1.5, 1.2))
+    return window, view, port
+
+
 def test_a_replayed_epochs_target_gives_way_to_the_setups_when_the_run_goes_on(qtbot, make_window):
     window = make_window(REACH.with_(epochs=100_000, tol=0.0), speed=100)
     followed_paused_run(qtbot, window)
@@ -104,12 +117,7 @@ def test_the_landscape_follows_a_followed_runs_final_target(qtbot, make_window):
 
 
 def test_a_move_with_the_button_up_ends_the_drag_a_lost_release_left(qtbot, make_window):
-    window = make_window(REACH.with_(epochs=100_000, tol=1e-6), speed=200)
-    view, port = window.arm_view, window.arm_view.viewport()
-    qtbot.wait(100)
-    window.actions.run.trigger()
-    qtbot.waitUntil(lambda: window.state.run_state == "running")
-    qtbot.mousePress(port, Qt.LeftButton, pos=pixel(view, 1.5, 1.2))
+    window, view, port = holding_the_target(qtbot, make_window)
     assert window.runner._control.holding
     send(port, QEvent.MouseMove, Qt.NoButton, Qt.NoButton, pixel(view, 0.5, 0.5))
     assert window.canvas_edit.grabbed is None and not window.runner._control.holding
@@ -120,13 +128,7 @@ def test_a_move_with_the_button_up_ends_the_drag_a_lost_release_left(qtbot, make
 
 
 def test_a_right_click_during_a_left_drag_neither_ends_it_nor_pans(qtbot, make_window):
-    window = make_window(REACH.with_(epochs=100_000, tol=1e-6), speed=200)
-    window.resize(1400, 900)
-    view, port = window.arm_view, window.arm_view.viewport()
-    qtbot.wait(100)
-    window.actions.run.trigger()
-    qtbot.waitUntil(lambda: window.state.run_state == "running")
-    qtbot.mousePress(port, Qt.LeftButton, pos=pixel(view, 1.5, 1.2))
+    window, view, port = holding_the_target(qtbot, make_window, size=(1400, 900))
     p1 = pixel(view, 1.4, 1.2)
     send(port, QEvent.MouseButtonPress, Qt.RightButton, Qt.LeftButton | Qt.RightButton, p1)
     send(port, QEvent.MouseButtonRelease, Qt.RightButton, Qt.LeftButton, p1)
@@ -142,12 +144,7 @@ def test_a_right_click_during_a_left_drag_neither_ends_it_nor_pans(qtbot, make_w
 
 
 def test_a_release_beyond_the_canvas_keeps_the_target_on_it(qtbot, make_window):
-    window = make_window(REACH.with_(epochs=100_000, tol=1e-6), speed=200)
-    view, port = window.arm_view, window.arm_view.viewport()
-    qtbot.wait(100)
-    window.actions.run.trigger()
-    qtbot.waitUntil(lambda: window.state.run_state == "running")
-    qtbot.mousePress(port, Qt.LeftButton, pos=pixel(view, 1.5, 1.2))
+    window, view, port = holding_the_target(qtbot, make_window)
     far = port.rect().bottomRight() * 3                       # over another panel
     send(port, QEvent.MouseMove, Qt.NoButton, Qt.LeftButton, far)
     send(port, QEvent.MouseButtonRelease, Qt.LeftButton, Qt.NoButton, far)

@@ -26,6 +26,7 @@ The rules, as the issue and the README state them (``g`` = dE/dp, ``t`` the epoc
 from __future__ import annotations
 
 import math
+import sys
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -60,6 +61,16 @@ def residual(task, x_end, y_end):
     return np.concatenate((np.asarray(task.reach_x - x_end, dtype=float)[..., None], ry), axis=-1)
 
 
+def _dot(u, v):
+    """``sum_i u_i v_i`` over the last axis, left to right: one arm, a batch row and the
+    Python-float kernel (:mod:`armsim.core.lm_kernel`) get the same bits (np.sum pairs terms
+    from eight on)."""
+    total = u[..., 0] * v[..., 0]
+    for i in range(1, u.shape[-1]):
+        total = total + u[..., i] * v[..., i]
+    return total
+
+
 def lm_parts(p, task, damping: float):
     """The damped least-squares step's parts at ``p``: ``(J, A, r, x)``, ``A = J J^T + lambda I`` and ``A x = r``.
 
@@ -71,15 +82,15 @@ def lm_parts(p, task, damping: float):
     J = task.jacobian(p)                                   # (..., m, n)
     r = residual(task, *task.end(p))                       # (..., m)
     if J.shape[-2] == 1:
-        a = np.sum(J[..., 0, :] * J[..., 0, :], axis=-1) + damping
+        a = _dot(J[..., 0, :], J[..., 0, :]) + damping
         A = a[..., None, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             x = r / a[..., None]
     else:
         jx, jy = J[..., 0, :], J[..., 1, :]
-        a = np.sum(jx * jx, axis=-1) + damping
-        b = np.sum(jx * jy, axis=-1)
-        d = np.sum(jy * jy, axis=-1) + damping
+        a = _dot(jx, jx) + damping
+        b = _dot(jx, jy)
+        d = _dot(jy, jy) + damping
         A = np.stack((np.stack((a, b), -1), np.stack((b, d), -1)), -2)
         det = a * d - b * b
         rx, ry = r[..., 0], r[..., 1]
@@ -235,9 +246,9 @@ class Rule(NamedTuple):
 
 def turn_limit(learner: str) -> float:
     """The most a joint may turn in one epoch before the run counts as diverged: half a turn, or for a
-    learner without that rule (lm) no limit but a finite step."""
+    learner without that rule (lm) no limit but a finite step (the largest float)."""
     rule = RULES.get(learner)
-    return math.pi if rule is None or rule.turn_rule else math.inf
+    return math.pi if rule is None or rule.turn_rule else sys.float_info.max
 
 
 RULES: dict[str, Rule] = {

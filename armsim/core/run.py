@@ -68,6 +68,7 @@ from armsim.core.learners import (  # noqa: F401
     start_state,
     update,
 )
+from armsim.core.lm_kernel import lm_kernel
 from armsim.core.params import ParamError, Params, _finite
 from armsim.core.rules import RULES, turn_limit
 
@@ -272,15 +273,26 @@ class Run:
         if rows:
             self._states[0] = self._state
         self._turn_limit = turn_limit(params.learner)
-        self._kernel = None
-        if self._step is delta_rule and n <= KERNEL_MAX_LINKS and self._setup is None:
-            self._kernel = gradient_kernel(n, self._lengths is None)
-            # For a reachable target no error is within a negative gap of the floor 0: that test never fires.
-            gap = 1e-9 * self._floor if self._unreachable else -1.0
-            self._consts = (params.base, params.goal, params.tol, self._floor, gap, self._start_error,
-                            RISES_TO_DIVERGE, max(params.lengths)) + (() if self._lengths is None else params.lengths)
-        self._w = rec.angles.tolist() if self._kernel else rec.angles
+        self._kernel = self._lm = None
+        if n <= KERNEL_MAX_LINKS:
+            self._kernels(params)
+        self._w = rec.angles.tolist() if self._kernel or self._lm else rec.angles
         self._ends(None, rec.error, 0, 0)
+
+    def _kernels(self, params: Params) -> None:
+        """Pick a Python-float kernel where one applies: the post's gradient rule, or lm without limits."""
+        # For a reachable target no error is within a negative gap of the floor 0: that test never fires.
+        gap = 1e-9 * self._floor if self._unreachable else -1.0
+        ends = (params.tol, self._floor, gap, self._start_error, RISES_TO_DIVERGE)
+        lengths = () if self._lengths is None else params.lengths
+        if self._step is delta_rule and self._setup is None:
+            self._kernel = gradient_kernel(params.n_links, self._lengths is None)
+            self._consts = (params.base, params.goal, *ends, max(params.lengths), *lengths)
+        elif params.learner == "lm" and self._setup.lo is None:
+            reach = params.reach is not None
+            self._lm = lm_kernel(params.n_links, self._lengths is None, reach, params.relative)
+            self._consts = (params.base, params.reach[0] if reach else 0.0, params.goal, params.damping,
+                            *ends, *lengths)
 
     def _aim_floor(self, params: Params) -> None:
         gap = _gap(params)          # one computation for both: gap > 0 is "not params.reachable"
@@ -320,8 +332,8 @@ class Run:
             self._moves[-1] = (self.count, new.aim)
         else:
             self._moves.append((self.count, new.aim))
-        if self._kernel is not None:        # the kernel holds the target in its constants: numpy from now on
-            self._kernel = None
+        if self._kernel or self._lm:        # a kernel holds the target in its constants: numpy from now on
+            self._kernel = self._lm = None
             self._w = np.array(self._w)
         if self._setup is None:
             self._goal = new.goal
@@ -374,7 +386,7 @@ class Run:
         first, epochs = self.count, self.params.epochs
         while self.status is None and count > 0:
             k = min(count, epochs + 1 - self.count, CHUNK)
-            count -= (self._python(k, eta) if self._kernel else
+            count -= (self._python(k, eta) if self._kernel else self._lm_python(k, eta) if self._lm else
                       self._numpy(k, eta) if self._setup is None else self._options(k, eta))
             if self.status is None and self.count > epochs:
                 # The kernel let every rule but the epoch count pass (or never tested them).
@@ -394,6 +406,24 @@ class Run:
             self._errors[a:b] = errors
             self._etas[a - 1:b - 1] = eta
         self.count = b
+        return b - a
+
+    def _lm_python(self, k: int, eta: float) -> int:
+        angles, errors = [], []
+        (x0, y), a = self._xy, self.count
+        w, x, y, self._e, self._rises, singular = self._lm(
+            self._w, 0.0 if x0 is None else x0, y, self._e, self._rises, k, eta, angles, errors, self._ends,
+            self._consts)
+        self._xy = (None if x0 is None else x, y)          # the lateral task has no x (the kernel's is a dummy)
+        b = a + len(errors)
+        n = len(w)
+        self._flat[a * n:b * n] = angles
+        self._errors[a:b] = errors
+        self._etas[a - 1:b - 1] = eta
+        self.count = b
+        self._w = w
+        if singular:            # the pseudo-inverse's epoch: numpy from now on
+            self._lm, self._w = None, np.array(w)
         return b - a
 
     def _numpy(self, k: int, eta: float) -> int:

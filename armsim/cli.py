@@ -1,4 +1,4 @@
-"""The command line: ``armsim`` (window), ``armsim gui``, ``armsim solve``, ``armsim render``.
+"""The command line: ``armsim`` (window), ``armsim gui``, ``armsim solve``, ``armsim render``, ``map``, ``train``.
 
 Only the window's and ``render``'s paths import Qt (on demand), so
 ``armsim solve`` runs on a machine with no display and prints the seed post's
@@ -50,6 +50,7 @@ from armsim.core.params import (
 from armsim.core.run import DIVERGENCE_RULE, Result, solve
 from armsim.io import media
 from armsim.map_command import add_map_parser, headless_qt, run_map
+from armsim.train_command import add_train_parser, run_train
 
 # Which flag each Params field comes from, to phrase the model's errors in the user's words.
 FLAGS = {"angles": "--angles", "lengths": "--lengths", "base": "--base", "target": "--target", "eta": "--eta",
@@ -200,7 +201,7 @@ def params_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Pa
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="armsim", description="An n-link arm learns to reach its target by gradient descent.")
     parser.add_argument("--version", action="version", version=f"armsim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{gui,solve,render,map}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{gui,solve,render,map,train}", parser_class=_Parser)
 
     solve_p = sub.add_parser("solve", help="run the solver and print the poses (no window)",
                              description="Run the solver headless. Line 1: the start pose's lateral positions, "
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     render_p.set_defaults(parser=render_p)
 
     add_map_parser(sub, add_param_flags, _count)
+    add_train_parser(sub, _number, _count)
 
     gui_p = sub.add_parser("gui", help="open the window (the default)")
     add_param_flags(gui_p)
@@ -428,6 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_render(args, args.parser)
         if command == "map":
             return run_map(args, args.parser, params_from, check_out_path)
+        if command == "train":
+            return run_train(args, args.parser)
         params = params_from(args, args.parser) if args.command else None   # None: the last session's setup
         if getattr(args, "scenario", None):
             from armsim.io.scenario import ScenarioError, load

@@ -54,7 +54,8 @@ def layer_of(module: str) -> str | None:
         return None
     if module == "armsim":
         return "core"
-    if module in ("armsim.__main__", "armsim.map_command"):     # the command line's entry and its map command
+    # the command line's entry and its map and train commands
+    if module in ("armsim.__main__", "armsim.map_command", "armsim.train_command"):
         return "cli"
     return parts[1] if parts[1] in LAYERS else None
 

@@ -30,8 +30,10 @@ training set (full batch, the default), or per shuffled mini-batch of ``batch``
 rows (``batch = 1``: stochastic), with the learners that apply to a gradient
 (:data:`TRAIN_LEARNERS`). ``loss[0]`` is the training loss at the start and
 ``loss[j]`` after epoch j (one pass over the training set). A run **diverges**
-when its loss is no longer a finite number, or has risen in each of the last 5
-epochs and is above the start loss: it stops there, a result like any other.
+(:data:`TRAIN_DIVERGENCE`) as the arm's does, each example's arm counted: one
+update turns any example's joint by more than 180 degrees, or the loss has
+risen in each of the last 5 epochs and is above the start loss (or is no
+longer a finite number). It stops there, a result like any other.
 """
 from __future__ import annotations
 
@@ -61,8 +63,9 @@ RISES_TO_DIVERGE = 5
 MAX_TRAIN_COST = 400_000_000
 #: Most parameter values a run keeps for its history (epochs x arms x parameters), as Params' bound.
 MAX_TRAIN_HISTORY = 20_000_000
-TRAIN_DIVERGENCE = ("a training run diverges when its loss is no longer a finite number, or has risen in each of "
-                    f"the last {RISES_TO_DIVERGE} epochs and is above the start loss")
+TRAIN_DIVERGENCE = ("a training run diverges when one update turns any example's joint by more than 180 degrees, "
+                    f"or when the loss has risen in each of the last {RISES_TO_DIVERGE} epochs and is above the "
+                    "start loss (or is no longer a finite number)")
 
 
 @dataclass(frozen=True)
@@ -284,8 +287,10 @@ def _learner_step(setup: TrainSetup) -> Callable:
 
 
 def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
-                  stop: Callable[[], bool] | None = None) -> Iterator[tuple[int, np.ndarray, float, float]]:
-    """Yield ``(epoch, params, loss, test_loss)`` for epoch 0 (the start) and after each epoch.
+                  stop: Callable[[], bool] | None = None) -> Iterator[tuple[int, np.ndarray, float, float, float]]:
+    """Yield ``(epoch, params, loss, test_loss, turn)`` for epoch 0 (the start) and after each epoch.
+
+    ``turn`` is the most one of the epoch's updates turned any example's joint (radians).
 
     It ends after the last epoch, or before an epoch when ``stop()`` answers True; the
     divergence rule is :func:`train`'s (a consumer that animates epochs applies it there).
@@ -305,12 +310,13 @@ def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
                 loss_value(loss, scores(model, lengths, p, test_set.x), test_set.y))
 
     t = 0
-    yield (0, p, *losses(p))
+    yield (0, p, *losses(p), 0.0)
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(1, setup.epochs + 1):
             if stop is not None and stop():
                 return
             order = None if shuffle is None else shuffle.permutation(K)
+            turn = 0.0
             for start in range(0, K, batch):
                 idx = None if order is None else order[start:start + batch]
                 bx, by = (x, y) if idx is None else (x[idx], y[idx])
@@ -318,7 +324,16 @@ def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
                 t += 1
                 delta, state = step(p, g, state, t)
                 p = p + delta
-            yield (epoch, p, *losses(p))
+                turn = max(turn, largest_turn(model, delta, x))
+            yield (epoch, p, *losses(p), turn)
+
+
+def largest_turn(model: str, delta: np.ndarray, x: np.ndarray) -> float:
+    """The most one update turns any example's joint, radians: ``|delta w|``, or ``|delta a x_k + delta b|``."""
+    if model == "offset":
+        return float(np.max(np.abs(delta)))
+    n = delta.shape[1] // 2
+    return float(np.max(np.abs(delta[:, None, :n] * x[None, :, None] + delta[:, None, n:])))
 
 
 def train(setup: TrainSetup, data: DataSet, stop: Callable[[], bool] | None = None,
@@ -332,7 +347,7 @@ def train(setup: TrainSetup, data: DataSet, stop: Callable[[], bool] | None = No
     check_data(setup, train_set)
     params, losses, tests = [], [], []
     status, reason, rises = "max_epochs", f"all {setup.epochs} epochs ran", 0
-    for epoch, p, e, te in iter_training(setup, train_set, test_set, stop):
+    for epoch, p, e, te, turn in iter_training(setup, train_set, test_set, stop):
         if not (math.isfinite(e) and np.all(np.isfinite(p))):
             status, reason = "diverged", f"the loss is no longer a finite number after epoch {epoch}"
             break
@@ -342,6 +357,9 @@ def train(setup: TrainSetup, data: DataSet, stop: Callable[[], bool] | None = No
         tests.append(te)
         if progress is not None and epoch % 256 == 0:
             progress(epoch, setup.epochs)
+        if not turn <= math.pi:
+            status, reason = "diverged", f"one update turned an example's joint by {math.degrees(turn):,.0f} degrees"
+            break
         if rises >= RISES_TO_DIVERGE and e > losses[0]:
             status, reason = "diverged", f"the loss rose {rises} epochs in a row, above the start loss"
             break

@@ -18,7 +18,16 @@ import sys
 
 from armsim.core.datasets import BUILT_IN, BUILT_IN_WORDS, DataError, built_in
 from armsim.core.params import MAX_EPOCHS, POST_ANGLES_DEG, ParamError
-from armsim.core.training import LOSSES, MODELS, TRAIN_DIVERGENCE, TRAIN_LEARNERS, TrainResult, TrainSetup, train
+from armsim.core.training import (
+    LOSSES,
+    MODELS,
+    OFFSET_SOFTMAX_WORDS,
+    TRAIN_DIVERGENCE,
+    TRAIN_LEARNERS,
+    TrainResult,
+    TrainSetup,
+    train,
+)
 
 DEFAULT_ETA, DEFAULT_EPOCHS = 0.1, 200
 TRAIN_FLAGS = {"angles": "--angles", "lengths": "--lengths", "eta": "--eta", "epochs": "--epochs",
@@ -36,11 +45,13 @@ def add_train_parser(sub, number, count) -> argparse.ArgumentParser:
     data.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row x,label")
     data.add_argument("--dataset", choices=tuple(BUILT_IN), metavar="NAME", help=f"a built-in set ({sets})")
     m = p.add_argument_group("the model")
-    m.add_argument("--model", choices=MODELS, default="offset",
-                   help="offset (the post: Y(x) = x + sum L sin w) or input (theta_i = a_i x + b_i); default offset")
+    m.add_argument("--model", choices=MODELS,
+                   help="offset (the post: Y(x) = x + sum L sin w) or input (theta_i = a_i x + b_i); default "
+                        "offset, or input for softmax (offset's scores all carry the same x, which softmax cancels)")
     m.add_argument("--loss", choices=LOSSES,
-                   help="squared (mean of 0.5 (y - Y)^2) or logistic (labels 0/1, p = sigmoid(Y)); default: "
-                        "logistic for a set of named classes, else squared")
+                   help="squared (mean of 0.5 (y - Y)^2), logistic (labels 0/1, p = sigmoid(Y)) or softmax (one "
+                        "arm per class, p = softmax of their end points); default: softmax for more than two "
+                        "named classes, logistic for two, else squared")
     m.add_argument("--angles", nargs="+", type=number, metavar="DEG", default=list(POST_ANGLES_DEG),
                    help="start angles in degrees from horizontal (input: b's start; a starts at 0); default 22 -20 14")
     m.add_argument("--lengths", nargs="+", type=number, metavar="L", help="link lengths (default: 1 each)")
@@ -66,30 +77,38 @@ def _fail(parser: argparse.ArgumentParser, message: str) -> int:
     return 2
 
 
-def _final(result: TrainResult) -> dict:
-    p = result.params[-1][0]
-    if result.setup.model == "offset":
+def _arm(setup, p) -> dict:
+    if setup.model == "offset":
         return {"angles_deg": [math.degrees(v) for v in p.tolist()]}
-    n = result.setup.n_links
+    n = setup.n_links
     return {"a": p[:n].tolist(), "b_deg": [math.degrees(v) for v in p[n:].tolist()]}
+
+
+def _final(result: TrainResult, data) -> dict:
+    """The last weights: one arm's lists, or for softmax each key a list per class (and the class names)."""
+    arms = [_arm(result.setup, p) for p in result.params[-1]]
+    if len(arms) == 1:
+        return arms[0]
+    final = {key: [arm[key] for arm in arms] for key in arms[0]}
+    return {"classes": [data.class_name(c) for c in range(len(arms))], **final}
 
 
 def _finite_list(values) -> list:
     return [v if math.isfinite(v) else None for v in values.tolist()]
 
 
-def result_json(result: TrainResult, data_name: str) -> dict:
+def result_json(result: TrainResult, data) -> dict:
     out = {"setup": result.setup.to_dict(),
-           "data": {"name": data_name, "rows": len(result.train_set) + len(result.test_set),
+           "data": {"name": data.name, "rows": len(result.train_set) + len(result.test_set),
                     "train_rows": len(result.train_set), "test_rows": len(result.test_set)},
            "loss": _finite_list(result.loss)}
     if result.test_loss is not None:
         out["test_loss"] = _finite_list(result.test_loss)
-    out["final"] = _final(result)
-    if result.setup.loss == "logistic":
-        out["accuracy"] = {"train": result.accuracy(result.train_set)}
-        if len(result.test_set):
-            out["accuracy"]["test"] = result.accuracy(result.test_set)
+    out["final"] = _final(result, data)
+    if result.setup.loss != "squared":
+        sets = {"train": result.train_set, **({"test": result.test_set} if len(result.test_set) else {})}
+        out["accuracy"] = {name: result.accuracy(rows) for name, rows in sets.items()}
+        out["confusion"] = {name: result.confusion(rows).tolist() for name, rows in sets.items()}
     out.update(epochs_run=result.epochs_run, status=result.status, reason=result.reason)
     return out
 
@@ -104,9 +123,11 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             data = built_in(args.dataset)
     except DataError as e:
         return _fail(parser, f"argument --data: {e}")
-    loss = args.loss or ("logistic" if data.classes is not None and len(data.classes) == 2 else "squared")
+    named = 0 if data.classes is None else len(data.classes)
+    loss = args.loss or ("softmax" if named > 2 else "logistic" if named == 2 else "squared")
+    model = args.model or ("input" if loss == "softmax" else "offset")
     try:
-        setup = TrainSetup(model=args.model, loss=loss, angles_deg=tuple(args.angles),
+        setup = TrainSetup(model=model, loss=loss, angles_deg=tuple(args.angles),
                            lengths=None if args.lengths is None else tuple(args.lengths), eta=args.eta,
                            epochs=args.epochs, batch=args.batch, test_fraction=args.test_fraction, seed=args.seed,
                            learner=args.learner, momentum=args.momentum)
@@ -118,15 +139,18 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except DataError as e:
         return _fail(parser, f"argument {'--data' if args.data else '--dataset'}: {e}")
     if args.json:
-        print(json.dumps(result_json(result, data.name), allow_nan=False))
+        print(json.dumps(result_json(result, data), allow_nan=False))
         return 0
     print(f"{data.name}: {len(result.train_set)} training rows, {len(result.test_set)} test rows; "
           f"model {setup.model}, loss {setup.loss}, {setup.n_links} links")
     test = "" if result.test_loss is None else f"; test loss {result.test_loss[0]:.6g} -> {result.test_loss[-1]:.6g}"
     print(f"loss {result.loss[0]:.6g} -> {result.loss[-1]:.6g} after {result.epochs_run} epochs{test}")
-    words = "; ".join(f"{k} " + " ".join(f"{v:.6g}" for v in vals) for k, vals in _final(result).items())
-    print(f"final {words}")
-    if setup.loss == "logistic":
+    for c, p in enumerate(result.params[-1]):
+        words = "; ".join(f"{k} " + " ".join(f"{v:.6g}" for v in vals) for k, vals in _arm(setup, p).items())
+        print(f"final {words}" if result.classes == 1 else f"final, {data.class_name(c)}'s arm: {words}")
+    if setup.model == "offset" and setup.loss == "softmax":
+        print(f"note: {OFFSET_SOFTMAX_WORDS}")
+    if setup.loss != "squared":
         acc = f"accuracy {result.accuracy(result.train_set):.1%} (train)"
         if len(result.test_set):
             acc += f", {result.accuracy(result.test_set):.1%} (test)"

@@ -5,7 +5,8 @@ label, and one set of weights must serve every example. A :class:`DataSet` holds
 the rows as arrays; labels are numbers (a regression target, or 0 and 1 for two
 classes), or class names, which are numbered 0, 1, ... in order of first
 appearance (``classes`` keeps the names). Built in (:data:`BUILT_IN`): the
-post's legs set, a regression set and an overlapping two-class set.
+post's legs set, a regression set, an overlapping two-class set and a
+three-class legs set (bird, mammal, insect) for softmax.
 """
 from __future__ import annotations
 
@@ -107,6 +108,15 @@ def _legs() -> DataSet:
                    tuple(a[0] for a in animals))
 
 
+def _legs3() -> DataSet:
+    """Three classes by the number of legs (seed 002's softmax): bird (2), mammal (4) or insect (6)."""
+    animals = (("chicken", 2, 0), ("duck", 2, 0), ("ostrich", 2, 0), ("penguin", 2, 0), ("sparrow", 2, 0),
+               ("dog", 4, 1), ("cat", 4, 1), ("horse", 4, 1), ("cow", 4, 1), ("mouse", 4, 1), ("lion", 4, 1),
+               ("ant", 6, 2), ("bee", 6, 2), ("beetle", 6, 2), ("butterfly", 6, 2), ("grasshopper", 6, 2))
+    return DataSet("legs3", [a[1] for a in animals], [a[2] for a in animals], ("bird", "mammal", "insect"),
+                   tuple(a[0] for a in animals))
+
+
 def _wave() -> DataSet:
     """A regression set the ``offset`` model cannot fit: ``label = x + 1.2 sin(1.5 x + 0.4) - 0.3`` plus noise."""
     rng = np.random.default_rng(13)              # PCG64: the same numbers on every machine and numpy version
@@ -124,11 +134,12 @@ def _overlap() -> DataSet:
 
 
 #: The built-in sets by name, with a line each for menus and ``--help``.
-BUILT_IN = {"legs": _legs(), "wave": _wave(), "overlap": _overlap()}
+BUILT_IN = {"legs": _legs(), "wave": _wave(), "overlap": _overlap(), "legs3": _legs3()}
 BUILT_IN_WORDS = {
     "legs": "legs -> mammal or insect (the post's example): 14 animals, logistic loss",
     "wave": "a wavy regression set the offset model cannot fit: 40 rows, squared loss",
     "overlap": "two classes whose inputs overlap: 60 rows, logistic loss",
+    "legs3": "legs -> bird, mammal or insect: 16 animals, three classes, softmax loss",
 }
 
 

@@ -39,4 +39,15 @@ EXAMPLE_LESSONS = (
         "theta_i(x) = a_i x + b_i lets each example's arm take its own pose: sine units of x, a small neural "
         "network, and Y(x) follows the wave.",
         "wave", TrainSetup(model="input", loss="squared", angles_deg=(10.0, 20.0, -10.0), eta=0.3, epochs=3000)),
+    ExampleLesson(
+        "Legs, three classes: an arm per class (softmax)",
+        "Bird, mammal or insect: each class has its own arm, and its end point is that class's score. Softmax "
+        "turns the three scores into probabilities; the largest decides, so x splits into three regions.",
+        "legs3", TrainSetup(model="input", loss="softmax", angles_deg=(22.0, -20.0, 14.0), eta=0.1, epochs=3000)),
+    ExampleLesson(
+        "Legs, three classes, offset model: only the frequencies",
+        "With the offset model every class's end point is x plus a constant, so every score carries the same x "
+        "and softmax cancels it: the arms can learn only how often each class occurs (mammals, the most common, "
+        "win everywhere).",
+        "legs3", TrainSetup(model="offset", loss="softmax", angles_deg=(22.0, -20.0, 14.0), eta=0.1, epochs=3000)),
 )

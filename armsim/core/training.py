@@ -21,9 +21,16 @@ Losses (:data:`LOSSES`), over the K examples of a batch:
               ``-(y ln p + (1 - y) ln(1 - p))``. Its slope ``dE/dp = (p - y) / (p (1 - p)) / K``
               meets the sigmoid's ``dp/dY = p (1 - p)``, which cancels:
               ``dE/dY_k = (p_k - y_k) / K``.
+``softmax``   C classes (seed 002), one arm per class sharing the input: arm c's end
+              point ``Y_c(x)`` is class c's score; ``p_c = exp(Y_c) / sum_j exp(Y_j)``
+              (the largest score subtracted first, so scores of +-1000 stay finite), the
+              mean of ``-ln p_label``, and ``dE/dY_ck = (p_ck - [c = label_k]) / K``. With
+              the ``offset`` model every score carries the same x, which softmax cancels:
+              it can learn only the class frequencies (:data:`OFFSET_SOFTMAX_WORDS`).
 
-Parameters are held as an array ``(C, P)``: C arms (one here), P = n for
-``offset`` and 2n for ``input`` (``a`` then ``b``), radians.
+Parameters are held as an array ``(C, P)``: C arms (one but for softmax), P = n
+for ``offset`` and 2n for ``input`` (``a`` then ``b``), radians. Every arm starts
+at the start angles.
 
 Training (:func:`train`): ``p <- p - eta grad E`` from the mean gradient over the
 training set (full batch, the default), or per shuffled mini-batch of ``batch``
@@ -38,12 +45,12 @@ longer a finite number). It stops there, a result like any other.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 import numpy as np
 
-from armsim.core.datasets import DataError, DataSet
+from armsim.core.datasets import MAX_CLASSES, DataError, DataSet
 from armsim.core.params import (
     DEFAULT_MOMENTUM,
     MAX_EPOCHS,
@@ -56,13 +63,15 @@ from armsim.core.params import (
 from armsim.core.rules import adam_step, momentum_step
 
 MODELS = ("offset", "input")
-LOSSES = ("squared", "logistic")
+LOSSES = ("squared", "logistic", "softmax")
 TRAIN_LEARNERS = ("gradient", "momentum", "adam")
 RISES_TO_DIVERGE = 5
 #: Most work one training run may ask for: epochs x rows x links (about 10 s here at the top).
 MAX_TRAIN_COST = 400_000_000
 #: Most parameter values a run keeps for its history (epochs x arms x parameters), as Params' bound.
 MAX_TRAIN_HISTORY = 20_000_000
+OFFSET_SOFTMAX_WORDS = ("with the offset model every class's score carries the same x, which softmax cancels: "
+                        "it can learn only how often each class occurs (use the input model)")
 TRAIN_DIVERGENCE = ("a training run diverges when one update turns any example's joint by more than 180 degrees, "
                     f"or when the loss has risen in each of the last {RISES_TO_DIVERGE} epochs and is above the "
                     "start loss (or is no longer a finite number)")
@@ -173,10 +182,25 @@ def sigmoid(Y):
 
 
 # --------------------------------------------------------------------------- the losses
+def softmax(Y: np.ndarray) -> np.ndarray:
+    """``p_c = exp(Y_c) / sum_j exp(Y_j)`` over the classes (axis 0) of scores ``(C, K)``, the largest first
+    subtracted (exp never overflows)."""
+    e = np.exp(Y - np.max(Y, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def _label_rows(y: np.ndarray) -> np.ndarray:
+    return np.asarray(y, dtype=float).astype(int)
+
+
 def loss_value(loss: str, Y: np.ndarray, y: np.ndarray) -> float:
     """The mean loss of the scores ``Y`` ``(C, K)`` against the labels ``y`` ``(K,)`` (nan for no rows)."""
     if y.size == 0:
         return math.nan
+    if loss == "softmax":
+        top = np.max(Y, axis=0)
+        log_sum = top + np.log(np.sum(np.exp(Y - top), axis=0))         # ln sum_j exp(Y_j), stably
+        return float(np.mean(log_sum - Y[_label_rows(y), np.arange(y.size)]))
     Y0 = Y[0]
     if loss == "squared":
         gap = y - Y0
@@ -188,6 +212,10 @@ def loss_value(loss: str, Y: np.ndarray, y: np.ndarray) -> float:
 def loss_slopes(loss: str, Y: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``dE/dY_k`` of the mean loss, shape ``(C, K)`` (the 1/K of the mean included)."""
     K = y.size
+    if loss == "softmax":
+        slopes = softmax(Y)
+        slopes[_label_rows(y), np.arange(K)] -= 1.0
+        return slopes / K
     if loss == "squared":
         return (-(y - Y[0]) / K)[None, :]
     return ((sigmoid(Y[0]) - y) / K)[None, :]
@@ -236,7 +264,7 @@ class TrainResult:
     test_loss: np.ndarray | None
     status: str
     reason: str = ""
-    extra: dict = field(default_factory=dict)
+    classes: int = 1
 
     @property
     def epochs_run(self) -> int:
@@ -249,31 +277,64 @@ class TrainResult:
         """``Y(x)`` of epoch j's weights, shape ``(C, K)``."""
         return scores(self.setup.model, self.setup.lengths, self.params[j], np.atleast_1d(np.asarray(x, float)))
 
+    def probabilities(self, x, j: int = -1) -> np.ndarray:
+        """``p`` of each class, ``(C, K)``: softmax of the scores, or for one arm ``sigmoid(Y)`` (class 1)."""
+        Y = self.predict(x, j)
+        return softmax(Y) if self.setup.loss == "softmax" else sigmoid(Y)
+
+    def predicted(self, x, j: int = -1) -> np.ndarray:
+        """The class each input is given: the largest p (softmax), else 1 where ``Y > 0`` (p > 1/2)."""
+        Y = self.predict(x, j)
+        return np.argmax(Y, axis=0) if self.setup.loss == "softmax" else (Y[0] > 0).astype(int)
+
     def accuracy(self, data: DataSet, j: int = -1) -> float:
-        """The share of ``data``'s rows whose class ``Y > 0`` (p > 1/2) is their label (nan: no rows)."""
+        """The share of ``data``'s rows given their own class (nan: no rows)."""
         if len(data) == 0:
             return math.nan
-        return float(np.mean((self.predict(data.x, j)[0] > 0) == (data.y == 1)))
+        return float(np.mean(self.predicted(data.x, j) == _label_rows(data.y)))
+
+    def confusion(self, data: DataSet, j: int = -1) -> np.ndarray:
+        """Counts ``(C, C)``: row the true class, column the predicted one."""
+        C = max(self.classes, 2)
+        counts = np.zeros((C, C), dtype=int)
+        np.add.at(counts, (_label_rows(data.y), self.predicted(data.x, j)), 1)
+        return counts
 
 
 def check_data(setup: TrainSetup, data: DataSet) -> None:
     """Refuse data the loss cannot take (DataError, one line)."""
     if len(data) < 2:
         raise DataError(f"{data.name}: at least 2 rows are needed, got {len(data)}")
-    if setup.loss == "logistic":
+    if setup.loss == "softmax":
+        if not data.integer_labels:
+            bad = next(v for v in data.y.tolist() if v < 0 or v != round(v))
+            raise DataError(f"{data.name}: softmax needs class names or whole-number labels 0..C-1, got {bad:g}")
+        C = data.class_count
+        if len(np.unique(data.y)) < 2:
+            raise DataError(f"{data.name}: softmax needs at least 2 classes, every row is class "
+                            f"{data.class_name(int(data.y[0]))}")
+        if C > MAX_CLASSES:
+            raise DataError(f"{data.name}: at most {MAX_CLASSES} classes, got {C}")
+    elif setup.loss == "logistic":
         if not data.binary:
             bad = next(v for v in data.y.tolist() if v not in (0.0, 1.0))
             raise DataError(f"{data.name}: the logistic loss needs labels 0 or 1 (two classes), got {bad:g}")
     elif data.classes is not None and len(data.classes) > 2:
         raise DataError(f"{data.name}: the squared loss needs numeric labels, got {len(data.classes)} classes")
-    cost = setup.epochs * len(data) * setup.n_links
+    cost = setup.epochs * len(data) * setup.n_links * arms_for(setup, data)
     if cost > MAX_TRAIN_COST:
-        raise DataError(f"{data.name}: {setup.epochs:,} epochs x {len(data):,} rows x {setup.n_links} links is "
+        raise DataError(f"{data.name}: {setup.epochs:,} epochs x {len(data):,} rows x {setup.n_links} links"
+                        f"{'' if arms_for(setup, data) == 1 else f' x {arms_for(setup, data)} arms'} is "
                         f"too much work (at most {MAX_TRAIN_COST:,})")
-    size = (setup.epochs + 1) * start_params(setup).size
+    size = (setup.epochs + 1) * start_params(setup, arms_for(setup, data)).size
     if size > MAX_TRAIN_HISTORY:
-        raise DataError(f"{data.name}: {setup.epochs:,} epochs of {start_params(setup).size} parameters is too "
+        raise DataError(f"{data.name}: {setup.epochs:,} epochs of {size // (setup.epochs + 1)} parameters is too "
                         f"long a history (at most {MAX_TRAIN_HISTORY:,} values)")
+
+
+def arms_for(setup: TrainSetup, data: DataSet) -> int:
+    """C, the arms the setup trains on ``data``: one per class for softmax, else one."""
+    return max(data.class_count, 2) if setup.loss == "softmax" else 1
 
 
 def _learner_step(setup: TrainSetup) -> Callable:
@@ -287,7 +348,8 @@ def _learner_step(setup: TrainSetup) -> Callable:
 
 
 def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
-                  stop: Callable[[], bool] | None = None) -> Iterator[tuple[int, np.ndarray, float, float, float]]:
+                  stop: Callable[[], bool] | None = None, arms: int = 1
+                  ) -> Iterator[tuple[int, np.ndarray, float, float, float]]:
     """Yield ``(epoch, params, loss, test_loss, turn)`` for epoch 0 (the start) and after each epoch.
 
     ``turn`` is the most one of the epoch's updates turned any example's joint (radians).
@@ -297,7 +359,7 @@ def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
     """
     model, loss, lengths = setup.model, setup.loss, np.asarray(setup.lengths)
     x, y = train_set.x, train_set.y
-    p = start_params(setup)
+    p = start_params(setup, arms)
     step = _learner_step(setup)
     rows = {"gradient": 0, "momentum": 1, "adam": 2}[setup.learner]
     state = np.zeros((rows,) + p.shape) if rows else None
@@ -347,7 +409,8 @@ def train(setup: TrainSetup, data: DataSet, stop: Callable[[], bool] | None = No
     check_data(setup, train_set)
     params, losses, tests = [], [], []
     status, reason, rises = "max_epochs", f"all {setup.epochs} epochs ran", 0
-    for epoch, p, e, te, turn in iter_training(setup, train_set, test_set, stop):
+    arms = arms_for(setup, data)
+    for epoch, p, e, te, turn in iter_training(setup, train_set, test_set, stop, arms):
         if not (math.isfinite(e) and np.all(np.isfinite(p))):
             status, reason = "diverged", f"the loss is no longer a finite number after epoch {epoch}"
             break
@@ -367,7 +430,7 @@ def train(setup: TrainSetup, data: DataSet, stop: Callable[[], bool] | None = No
         if len(losses) < setup.epochs + 1:
             status, reason = "stopped", "stopped by the user"
     return TrainResult(setup, train_set, test_set, np.array(params), np.array(losses),
-                       np.array(tests) if len(test_set) else None, status, reason)
+                       np.array(tests) if len(test_set) else None, status, reason, arms)
 
 
 def decision_points(result: TrainResult, lo: float, hi: float, j: int = -1, samples: int = 2001) -> list[float]:
@@ -380,3 +443,13 @@ def decision_points(result: TrainResult, lo: float, hi: float, j: int = -1, samp
         out.append(float(xs[i] - Y[i] * (xs[i + 1] - xs[i]) / (Y[i + 1] - Y[i])))
     out += [float(v) for v in xs[Y == 0]]
     return sorted(out)
+
+
+def class_regions(result: TrainResult, lo: float, hi: float, j: int = -1, samples: int = 2001):
+    """The decision regions over ``[lo, hi]``: ``[(start, end, class), ...]``, the class of the largest p."""
+    xs = np.linspace(lo, hi, samples)
+    chosen = result.predicted(xs, j)
+    cuts = np.flatnonzero(np.diff(chosen)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [samples]))
+    return [(float(xs[a]), float(xs[b - 1]), int(chosen[a])) for a, b in zip(starts.tolist(), ends.tolist())]

@@ -2,9 +2,46 @@
 
 Models: offset Y(x) = x + sum L_i sin w_i; input theta_i = a_i x + b_i (a from 0, b from the start angles).
 Losses: squared mean 0.5 (y - Y)^2; logistic p = 1 / (1 + e^-Y), mean -(y ln p + (1 - y) ln(1 - p)).
-Full batch: p <- p - eta * mean gradient.
+Full batch: p <- p - eta * mean gradient. Softmax (C arms, one per class, each its own parameters):
+p_c = e^(Y_c - max) / sum e^(Y_j - max), mean -ln p_label, dE/dY_c = (p_c - [c = label]) / K.
 """
 import math
+
+
+def softmax_run(model, angles_deg, lengths, eta, epochs, xs, labels, classes):
+    """Softmax training, full batch: the loss before the first update and after each."""
+    n = len(lengths)
+    w = [math.radians(a) for a in angles_deg]
+    arms = [list(w) if model == "offset" else [0.0] * n + list(w) for _ in range(classes)]
+
+    def probabilities(x):
+        scores = [predict(model, lengths, arm, x) for arm in arms]
+        top = max(scores)
+        e = [math.exp(s - top) for s in scores]
+        total = sum(e)
+        return [v / total for v in e]
+
+    def mean_loss():
+        return sum(-math.log(probabilities(x)[int(c)]) for x, c in zip(xs, labels)) / len(xs)
+
+    losses = [mean_loss()]
+    K = len(xs)
+    for _ in range(epochs):
+        grads = [[0.0] * len(arm) for arm in arms]
+        for x, label in zip(xs, labels):
+            p = probabilities(x)
+            for c, arm in enumerate(arms):
+                dE_dY = (p[c] - (1.0 if c == int(label) else 0.0)) / K
+                for i in range(n):
+                    if model == "offset":
+                        grads[c][i] += dE_dY * lengths[i] * math.cos(arm[i])
+                    else:
+                        slope = lengths[i] * math.cos(arm[i] * x + arm[n + i])
+                        grads[c][i] += dE_dY * slope * x
+                        grads[c][n + i] += dE_dY * slope
+        arms = [[v - eta * g for v, g in zip(arm, grad)] for arm, grad in zip(arms, grads)]
+        losses.append(mean_loss())
+    return losses, arms
 
 
 def predict(model, lengths, params, x):

@@ -1,5 +1,7 @@
 """Learning from examples: the models, losses and training against tests/core/reference_train.py (plain
 Python), gradients against finite differences, the split, mini-batches, divergence and ``armsim train``."""
+import contextlib
+import io
 import json
 import math
 
@@ -8,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from armsim.cli import main
 from armsim.core import training
 from armsim.core.datasets import BUILT_IN, DataError, DataSet, built_in
 from armsim.core.example_lessons import EXAMPLE_LESSONS
@@ -39,6 +42,20 @@ def reference(setup, data):
                                data.x.tolist(), data.y.tolist(), setup.learner, setup.momentum)
 
 
+def run_flags(setup):
+    return ["--angles", *map(repr, setup.angles_deg), "--lengths", *map(repr, setup.lengths),
+            "--eta", repr(setup.eta), "--epochs", str(setup.epochs)]
+
+
+def train_json(*args):
+    """``armsim train --json ARGS`` in this process (hypothesis cannot take capsys): its parsed output."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["train", "--json", *args])
+    assert code == 0
+    return json.loads(out.getvalue())
+
+
 def write_csv(path, data):
     lines = ["x,label"] + [f"{x!r},{y!r}" for x, y in zip(data.x.tolist(), data.y.tolist())]
     path.write_text("\n".join(lines) + "\n")
@@ -50,16 +67,8 @@ def write_csv(path, data):
 def test_train_json_equals_the_plain_python_rule_in_every_epoch(tmp_path_factory, problem):
     setup, data = problem
     path = write_csv(tmp_path_factory.mktemp("data") / "d.csv", data)
-    import contextlib
-    import io
-    out = io.StringIO()
-    from armsim.cli import main
-    with contextlib.redirect_stdout(out):
-        code = main(["train", "--json", "--data", path, "--model", setup.model, "--loss", setup.loss,
-                     "--angles", *map(repr, setup.angles_deg), "--lengths", *map(repr, setup.lengths),
-                     "--eta", repr(setup.eta), "--epochs", str(setup.epochs), "--test-fraction", "0"])
-    assert code == 0
-    got = json.loads(out.getvalue())
+    got = train_json("--data", path, "--model", setup.model, "--loss", setup.loss, *run_flags(setup),
+                     "--test-fraction", "0")
     losses, params = reference(setup, data)
     assert got["status"] in ("max_epochs", "diverged")
     k = got["epochs_run"]
@@ -249,3 +258,104 @@ def test_bad_train_flags_exit_2_with_one_line_naming_them(capsys, args, words):
     assert code == 2 and not out
     last = err.strip().splitlines()[-1]
     assert last.startswith("armsim train: error:") and words in last and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- several classes: softmax (seed 002)
+@st.composite
+def softmax_problems(draw):
+    C = draw(st.integers(2, 5))
+    K = draw(st.integers(2, 14))
+    n = draw(st.integers(1, 4))
+    xs = draw(st.lists(st.floats(-3, 3).map(lambda v: round(v, 3)), min_size=K, max_size=K))
+    labels = draw(st.lists(st.integers(0, C - 1), min_size=K, max_size=K))
+    labels[0], labels[-1] = 0, C - 1                       # at least two classes, and C of them
+    setup = TrainSetup(model=draw(st.sampled_from(["offset", "input"])), loss="softmax",
+                       angles_deg=tuple(draw(st.lists(st.floats(-90, 90), min_size=n, max_size=n))),
+                       lengths=tuple(draw(st.lists(st.floats(0.2, 2.0), min_size=n, max_size=n))),
+                       eta=draw(st.floats(0.01, 0.3)), epochs=draw(st.integers(0, 25)))
+    return setup, DataSet("drawn", xs, labels), C
+
+
+@settings(max_examples=40, deadline=None)
+@given(softmax_problems())
+def test_softmax_training_equals_the_plain_python_rule_in_every_epoch(tmp_path_factory, problem):
+    setup, data, C = problem
+    path = write_csv(tmp_path_factory.mktemp("data") / "d.csv", DataSet("d", data.x, data.y.astype(int)))
+    got = train_json("--data", path, "--model", setup.model, "--loss", "softmax", *run_flags(setup))
+    losses, _ = reference_train.softmax_run(setup.model, setup.angles_deg, setup.lengths, setup.eta, setup.epochs,
+                                            data.x.tolist(), data.y.tolist(), C)
+    k = got["epochs_run"]
+    assert k == setup.epochs or got["status"] == "diverged"
+    assert np.allclose(got["loss"], losses[:k + 1], rtol=0, atol=1e-12)
+    confusion = np.array(got["confusion"]["train"])
+    assert confusion.shape == (C, C) and confusion.sum() == len(data)
+    assert confusion.trace() / len(data) == pytest.approx(got["accuracy"]["train"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(softmax_problems())
+def test_softmax_gradients_equal_finite_differences(problem):
+    setup, data, C = problem
+    rng = np.random.default_rng(len(data))
+    p = training.start_params(setup, C) + rng.normal(0, 0.3, training.start_params(setup, C).shape)
+    g = training.gradient(setup.model, "softmax", setup.lengths, p, data.x, data.y)
+
+    def E(q):
+        return training.loss_value("softmax", training.scores(setup.model, setup.lengths, q, data.x), data.y)
+    h = 1e-6
+    for c in range(C):
+        for i in range(p.shape[1]):
+            up, down = p.copy(), p.copy()
+            up[c, i] += h
+            down[c, i] -= h
+            assert g[c, i] == pytest.approx((E(up) - E(down)) / (2 * h), rel=1e-5, abs=1e-7)
+
+
+def test_softmax_stays_finite_for_scores_of_plus_and_minus_1000():
+    Y = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 0.0], [999.0, 0.0, -1000.0]])
+    y = np.array([0.0, 0.0, 2.0])
+    p = training.softmax(Y)
+    assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=0), 1.0)
+    loss = training.loss_value("softmax", Y, y)
+    # row by row: -ln p_label = logsumexp - Y_label: (1000 - 1000) + (1000 + ln(1 + e^-1) + 1000) + ... / 3
+    expected = np.mean([np.logaddexp.reduce(Y[:, k]) - Y[int(y[k]), k] for k in range(3)])
+    assert math.isfinite(loss) and loss == pytest.approx(expected, rel=1e-12)
+    slopes = training.loss_slopes("softmax", Y, y)
+    assert np.all(np.isfinite(slopes)) and np.allclose(slopes.sum(axis=0), 0.0, atol=1e-15)
+
+
+def test_the_three_class_lesson_splits_x_into_three_regions_and_offset_learns_only_frequencies():
+    by = {lesson.setup.model: train(lesson.setup, built_in(lesson.dataset)) for lesson in EXAMPLE_LESSONS
+          if lesson.dataset == "legs3"}
+    regions = training.class_regions(by["input"], 0.0, 8.0)
+    assert [c for _, _, c in regions] == [0, 1, 2] and 2 < regions[0][1] < 4 < regions[1][1] < 6
+    assert by["input"].accuracy(by["input"].train_set) == 1.0
+    # offset: every score carries x, which cancels; the probabilities approach the class frequencies
+    data = built_in("legs3")
+    frequencies = np.bincount(data.y.astype(int)) / len(data)
+    p = by["offset"].probabilities(data.x)
+    assert np.allclose(p, frequencies[:, None], atol=0.02)
+    assert np.allclose(p, p[:, :1], atol=1e-12)            # the same for every x
+    assert set(by["offset"].predicted(data.x).tolist()) == {int(np.argmax(frequencies))}
+
+
+@pytest.mark.parametrize("rows, words", [
+    (["x,label", "1,cat", "2,cat", "3,cat"], "at least 2 classes"),
+    (["x,label", "1,0", "2,0"], "at least 2 classes"),
+    (["x,label"] + [f"{k},{k}" for k in range(12)], "at most 10 classes"),
+    (["x,label", "1,0.5", "2,1"], "class names or whole-number labels"),
+    (["x,label", "1,-1", "2,1"], "class names or whole-number labels"),
+])
+def test_bad_softmax_data_exits_2_with_one_line(capsys, tmp_path, rows, words):
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(rows) + "\n")
+    code, out, err = run_cli(capsys, "train", "--data", str(path), "--loss", "softmax")
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1
+    assert err.startswith("armsim train: error: argument --data:") and words in err
+
+
+def test_softmax_is_the_default_for_three_named_classes_with_the_input_model(capsys):
+    code, out, _ = run_cli(capsys, "train", "--dataset", "legs3", "--epochs", "5", "--json")
+    got = json.loads(out)
+    assert (got["setup"]["loss"], got["setup"]["model"]) == ("softmax", "input")
+    assert got["final"]["classes"] == ["bird", "mammal", "insect"] and len(got["final"]["a"]) == 3

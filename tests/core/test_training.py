@@ -17,6 +17,7 @@ from armsim.core.example_lessons import EXAMPLE_LESSONS
 from armsim.core.params import ParamError
 from armsim.core.training import TrainSetup, train
 from tests.core import reference_train
+from tests.core.data_file_cases import BAD as BAD_FILES
 from tests.helpers import run_cli
 
 
@@ -359,3 +360,10 @@ def test_softmax_is_the_default_for_three_named_classes_with_the_input_model(cap
     got = json.loads(out)
     assert (got["setup"]["loss"], got["setup"]["model"]) == ("softmax", "input")
     assert got["final"]["classes"] == ["bird", "mammal", "insect"] and len(got["final"]["a"]) == 3
+
+
+@pytest.mark.parametrize(("make", "words"), [pytest.param(m, w, id=i) for i, m, w, _ in BAD_FILES])
+def test_every_kind_of_bad_data_file_exits_2_with_one_line(capsys, tmp_path, make, words):
+    code, out, err = run_cli(capsys, "train", "--data", str(make(tmp_path)))
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("armsim train: error: argument --data: ") and words in err

@@ -180,3 +180,15 @@ def line(panel, start):
     found = [text for text in lines(panel) if text.startswith(start)]
     assert len(found) == 1, (start, lines(panel))
     return found[0]
+
+
+def press_in_menu(qtbot, window, title, text):
+    """Open the menu ``title`` and choose the item ``text`` with the keyboard (Down... Return)."""
+    menu = window.actions.menus[title]
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    target = next(a for a in menu.actions() if a.text() == text)
+    assert target.isEnabled(), text
+    while menu.activeAction() is not target:
+        qtbot.keyClick(menu, Qt.Key_Down)
+    qtbot.keyClick(menu, Qt.Key_Return)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from armsim.core.lessons import PRESETS
-from armsim.gui import exports, files
+from armsim.gui import exports, files, help_window
 
 SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nLeft / Right: replay one epoch after a run\n"
              "R: reset\nP: pause / resume\n"
@@ -122,6 +122,17 @@ class Actions:
         run_menu = self.menus["Run"] = menu.addMenu("&Run")
         for a in (self.run, self.pause, self.toggle, self.step, self.reset):
             run_menu.addAction(a)
+        edit_menu = self.menus["Edit"] = menu.addMenu("&Edit")
+        self.undo = edit_menu.addAction("Undo setup change", QKeySequence("Ctrl+Z"), w.state.undo)
+        self.redo = edit_menu.addAction("Redo setup change", QKeySequence("Ctrl+Shift+Z"), w.state.redo)
+        # the platforms disagree on redo (QKeySequence.Redo is Ctrl+Y on some, empty offscreen): both
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addSeparator()
+        self.defaults = edit_menu.addAction("Reset to the defaults (the post's setup)", w.state.reset_to_defaults)
+        for a in (self.undo, self.redo):
+            w.addAction(a)                             # Ctrl+Z works in presentation mode too
+        w.state.historyChanged.connect(self._history)
+        self._history(False, False)
         lessons_menu = self.menus["Lessons"] = menu.addMenu("&Lessons")
         self.lessons = []
         group = None
@@ -139,9 +150,17 @@ class Actions:
                   *(d.toggleViewAction() for d in w.docks.docks)):
             view_menu.addAction(a)
         help_menu = self.menus["Help"] = menu.addMenu("&Help")
+        self.glossary = help_menu.addAction("Glossary", QKeySequence.HelpContents, w.show_glossary)
         self.shortcuts = help_menu.addAction(
             "Keyboard shortcuts", lambda: QMessageBox.information(w, "Keyboard shortcuts", SHORTCUTS))
+        help_menu.addSeparator()
+        self.about = help_menu.addAction("About armsim", lambda: help_window.show_about(w))
+        w.addAction(self.glossary)
         self.update_enabled()
+
+    def _history(self, can_undo: bool, can_redo: bool) -> None:
+        self.undo.setEnabled(can_undo)
+        self.redo.setEnabled(can_redo)
 
     def update_enabled(self) -> None:
         """Enable and name the run actions for the run's state."""

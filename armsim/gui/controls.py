@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from armsim.core.glossary import tip
 from armsim.core.kinematics import forward
 from armsim.core.params import LEARNERS, POST_ETA, ParamError, Params
 from armsim.core.sweeps import LM_ETA
@@ -195,7 +196,8 @@ class ControlPanel(QWidget):
         top.addWidget(self.links)
         top.addStretch(1)
         self.relative = QCheckBox("relative joints")
-        self.relative.setToolTip("each angle is the link's angle to the previous link (the first's to horizontal)")
+        self.relative.setToolTip(tip("relative joints", "each angle is the link's angle to the previous link "
+                                                         "(the first's to horizontal)"))
         self.relative.toggled.connect(lambda on: self.change(self.relative, relative=on))
         top.addWidget(self.relative)
         arm_layout.addLayout(top)
@@ -216,12 +218,12 @@ class ControlPanel(QWidget):
         eta_row = QHBoxLayout()
         self.eta_slider = QSlider(Qt.Horizontal)
         self.eta_slider.setRange(0, ETA_STEPS)
-        self.eta_slider.setToolTip("learning rate eta, logarithmic from 0.0001 to 10")
+        self.eta_slider.setToolTip(tip("eta", "learning rate eta, logarithmic from 0.0001 to 10"))
         self.eta_drag = Throttle(self._eta_from_slider, DRAG_MS, self.eta_slider)
         self.eta_slider.valueChanged.connect(self.eta_drag)
         self.eta_entry = NumberEntry("eta", step=0.01)
         self.eta_entry.setMaximumWidth(110)
-        self.eta_entry.setToolTip("exact learning rate: any number greater than 0 (e.g. 0.075 or 1e-3)")
+        self.eta_entry.setToolTip(tip("eta", "exact learning rate: any number greater than 0 (e.g. 0.075 or 1e-3)"))
         self.eta_entry.committed.connect(lambda v: self.change(self.eta_entry, eta=v))
         self.eta_entry.refused.connect(self.say_problem)
         eta_row.addWidget(self.eta_slider, 1)
@@ -231,19 +233,19 @@ class ControlPanel(QWidget):
         self.meter.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)    # its words never get cut
         form.addRow(self.meter)
         self.epochs = NumberEntry("epochs", step=10, integer=True)
-        self.epochs.setToolTip("most updates to run")
+        self.epochs.setToolTip(tip("epoch", "most updates to run"))
         self.epochs.committed.connect(lambda v: self.change(self.epochs, epochs=v))
         self.epochs.refused.connect(self.say_problem)
         form.addRow("epochs", self.epochs)
         self.tol = NumberEntry("stop below", step=0.0)
-        self.tol.setToolTip("stop early (converged) once the error is below this; 0 runs every epoch")
+        self.tol.setToolTip(tip("converged", "stop early (converged) once the error is below this; 0 runs every epoch"))
         self.tol.committed.connect(lambda v: self.change(self.tol, tol=v))
         self.tol.refused.connect(self.say_problem)
         form.addRow("stop below", self.tol)
         self.learner = QComboBox()
         for name in LEARNERS:
             self.learner.addItem(LEARNER_TEXT.get(name, name), name)
-        self.learner.setToolTip("how the weights are adjusted each epoch")
+        self.learner.setToolTip(tip("gradient", "how the weights are adjusted each epoch"))
         self.learner.currentIndexChanged.connect(lambda _i: self.pick_learner(self.learner.currentData()))
         form.addRow("learner", self.learner)
         outer.addWidget(learn_box)
@@ -257,7 +259,7 @@ class ControlPanel(QWidget):
         self.task.currentIndexChanged.connect(lambda _i: self._task_chosen(self.task.currentData()))
         goal_form.addRow("task", self.task)
         self.base = NumberEntry("base Y0", step=0.1)
-        self.base.setToolTip("lateral position Y0 of the base")
+        self.base.setToolTip(tip("base", "lateral position Y0 of the base"))
         self.base.committed.connect(lambda v: self.change(self.base, base=v))
         self.base.refused.connect(self.say_problem)
         goal_form.addRow("base Y0", self.base)
@@ -265,7 +267,7 @@ class ControlPanel(QWidget):
         self.target_is_base = QCheckBox("same as base")
         self.target_is_base.toggled.connect(self._target_toggled)
         self.target = NumberEntry("target", step=0.1)
-        self.target.setToolTip("where the end point should go")
+        self.target.setToolTip(tip("target", "where the end point should go"))
         self.target.committed.connect(lambda v: self.change(self.target, target=v))
         self.target.refused.connect(self.say_problem)
         target_row.addWidget(self.target_is_base)

@@ -338,6 +338,17 @@ class MainWindow(QMainWindow):
     def _on_failed(self, message: str) -> None:
         self.say(f"<b style='color:#b00020'>The solver stopped with an internal error:</b> {message}")
 
+    def show_glossary(self, term: str | None = None) -> None:
+        """Help > Glossary: one non-modal page, kept for the window's life (at ``term``'s entry if given)."""
+        from armsim.gui.help_window import HelpWindow
+        if getattr(self, "_help", None) is None:
+            self._help = HelpWindow(self)
+        if term:
+            self._help.show_term(term)
+        else:
+            self._help.show()
+            self._help.raise_()
+
     def say(self, html: str) -> None:
         """Put a message in the readout under the plots (text from files must be escaped by the caller)."""
         self.readout.setText(html)

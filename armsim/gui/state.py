@@ -25,6 +25,8 @@ runStateChanged(str)
 resultChanged(object)
     The current run's :class:`~armsim.core.run.Result` (or None when cleared).
     The last finished result (:attr:`AppState.last_result`) outlives a reset.
+historyChanged(bool, bool)
+    Whether there is a setup change to undo and one to redo (see :mod:`armsim.gui.undo`).
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from PySide6.QtCore import QObject, Signal
 
 from armsim.core.params import ParamError, Params
 from armsim.core.run import Result
+from armsim.gui.undo import History
 
 RUN_STATES = ("idle", "running", "paused")
 DEFAULT_SPEED = 10.0                      # epochs per second: a run a class can follow
@@ -73,6 +76,7 @@ class AppState(QObject):
     speedChanged = Signal(float)
     runStateChanged = Signal(str)
     resultChanged = Signal(object)
+    historyChanged = Signal(bool, bool)
 
     def __init__(self, params: Params | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -85,6 +89,7 @@ class AppState(QObject):
         self._run_state = "idle"
         self._result: Result | None = None
         self._last_result: Result | None = None
+        self.history = History()
 
     # -- the setup ------------------------------------------------------------------------
     @property
@@ -97,19 +102,46 @@ class AppState(QObject):
         return self._params.eta
 
     def set_params(self, params: Params) -> None:
-        """Take a whole new setup (a file, a lesson, the landscape's click).
+        """Take a whole new setup (a file, a lesson, the landscape's click); it can be undone.
 
         Raises
         ------
         ParamError
             When the window cannot show it (:func:`window_problem`); nothing changes then.
         """
+        self._take(params, record=True)
+
+    def undo(self) -> bool:
+        """Go back to the setup before the last change (False: there is none)."""
+        return self._step(self.history.undo(self._params))
+
+    def redo(self) -> bool:
+        """Go forward to the setup an undo left (False: there is none)."""
+        return self._step(self.history.redo(self._params))
+
+    def reset_to_defaults(self) -> None:
+        """The post's setup (:class:`Params`' defaults), as one undoable change."""
+        self.history.seal()
+        self.set_params(Params())
+        self.history.seal()
+
+    def _step(self, params: Params | None) -> bool:
+        if params is None:
+            return False
+        self._take(params, record=False)
+        self.historyChanged.emit(self.history.can_undo, self.history.can_redo)
+        return True
+
+    def _take(self, params: Params, record: bool) -> None:
         if not isinstance(params, Params):
             raise TypeError(f"expected Params, got {type(params).__name__}")
         problem = window_problem(params)
         if problem is not None:
             raise problem
         old, self._params = self._params, params
+        if record and old != params:
+            self.history.record(old, params)
+            self.historyChanged.emit(self.history.can_undo, self.history.can_redo)
         if self._run_state != "idle" and _moved_only(old, params) and _setup_key(old) != _setup_key(params):
             self.aimChanged.emit(params)
         elif _setup_key(old) != _setup_key(params):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from armsim import Params
 from armsim.core.lessons import PRESETS
 from armsim.io import scenario
-from tests.helpers import empty, finished
+from tests.helpers import empty, finished, press_in_menu
 
 
 @pytest.fixture
@@ -111,18 +111,6 @@ def test_a_focused_input_keeps_its_keys(qtbot, window):
     window.arm_view.setFocus()                           # and elsewhere the keys run again
     key(qtbot, window, Qt.Key_S)
     qtbot.waitUntil(lambda: window.epoch_shown == 1, timeout=5000)
-
-
-def press_in_menu(qtbot, window, title, text):
-    """Open the menu ``title`` and choose the item ``text`` with the keyboard (Down... Return)."""
-    menu = window.actions.menus[title]
-    menu.popup(window.mapToGlobal(window.rect().center()))
-    qtbot.waitUntil(menu.isVisible, timeout=3000)
-    target = next(a for a in menu.actions() if a.text() == text)
-    assert target.isEnabled(), text
-    while menu.activeAction() is not target:
-        qtbot.keyClick(menu, Qt.Key_Down)
-    qtbot.keyClick(menu, Qt.Key_Return)
 
 
 def test_every_run_menu_item(qtbot, window):

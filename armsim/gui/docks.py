@@ -1,8 +1,9 @@
-"""The window's bottom docks: the chain-rule inspector, Compare runs, the Error landscape and the Basin map.
+"""The window's bottom docks: the chain-rule inspector, Compare runs, the Error landscape, the Basin map and
+Learn from examples.
 
-:class:`BottomDocks` creates the four docks and keeps their views in step
+:class:`BottomDocks` creates the five docks and keeps their views in step
 with the window's :class:`~armsim.gui.state.AppState` and its run. Compare,
-Landscape and Basin map are built the first time they show
+Landscape, Basin map and Learn from examples are built the first time they show
 (:class:`~armsim.gui.lazy_dock.LazyDock`). A tab behind another is not
 refreshed frame by frame (a dock tabbed behind another still counts as visible
 to Qt); it catches up with the epoch on screen when it comes to the front.
@@ -17,7 +18,7 @@ from armsim.gui.lazy_dock import LazyDock
 from armsim.render.live_plot import on_screen
 
 # of the window's height, when the tab shows
-SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48, "basin": 0.48}
+SHARES = {"inspector": 0.3, "compare": 0.48, "landscape": 0.48, "basin": 0.48, "examples": 0.6}
 # The chain-rule tab takes more than its share, up to this much of the window, to show every joint's row
 # (at 1366x768 its share showed two rows of three).
 MAX_INSPECTOR_SHARE = 0.45
@@ -37,11 +38,13 @@ class BottomDocks:
         self.compare_dock = LazyDock("Compare runs", "compare", self._make_compare_view, w)
         self.landscape_dock = LazyDock("Error landscape", "landscape", self._make_landscape_view, w)
         self.basin_dock = LazyDock("Basin map", "basin", self._make_basin_view, w)
+        self.examples_dock = LazyDock("Learn from examples", "examples", self._make_examples_view, w)
         for dock in self.docks:
             w.addDockWidget(Qt.BottomDockWidgetArea, dock)
         w.tabifyDockWidget(self.inspector_dock, self.compare_dock)
         w.tabifyDockWidget(self.compare_dock, self.landscape_dock)
         w.tabifyDockWidget(self.landscape_dock, self.basin_dock)
+        w.tabifyDockWidget(self.basin_dock, self.examples_dock)
         self.inspector_dock.raise_()
         # The map and the overlay need room the chain-rule table does not: the bottom area grows to fit the tab.
         for dock in self.docks:
@@ -52,7 +55,7 @@ class BottomDocks:
 
     @property
     def docks(self) -> tuple:
-        return self.inspector_dock, self.compare_dock, self.landscape_dock, self.basin_dock
+        return self.inspector_dock, self.compare_dock, self.landscape_dock, self.basin_dock, self.examples_dock
 
     def built_views(self) -> list:
         """The lazily built views that exist so far."""
@@ -98,6 +101,11 @@ class BottomDocks:
         view.set_params(self.state.params)
         view.startPicked.connect(self.window.run_from)
         return view
+
+    def _make_examples_view(self):
+        """Its own data and setup (not the window's arm): it follows only the theme."""
+        from armsim.gui.examples_view import ExamplesView
+        return ExamplesView(self.window.jobs, theme=self.window.theme())
 
     def _mark_pose(self, view) -> None:
         """The map's marker moves only while the map shows: raised during a run, it catches up."""
@@ -148,3 +156,5 @@ class BottomDocks:
     def apply_theme(self, theme) -> None:
         for view in self.built_views():
             view.apply_theme(theme)
+        if self.examples_dock.built:
+            self.examples_dock.view.apply_theme(theme)

@@ -141,7 +141,8 @@ def _unknown(table: dict, known: tuple[str, ...], where: str) -> None:
         raise ScenarioError(f"unknown key (known: {', '.join(known)})", f"{where}.{key}" if where else key)
 
 
-def _params(table: Any) -> Params:
+def check_params(table: Any) -> Params:
+    """A ``[params]`` table read from TOML as :class:`Params`; a ScenarioError names the key (``params.eta``)."""
     _need(isinstance(table, dict), "a table", table, "params")
     _unknown(table, PARAM_KEYS, "params")
     values: dict[str, Any] = {}
@@ -225,8 +226,17 @@ def check_view(view: Any) -> dict:
 _BARE_ENDS = frozenset(" \t\r[]{}=,#\"'")     # what ends a bare key or value
 
 
-def _check_cost(text: str) -> None:
+#: What :func:`check_cost`'s messages say a scenario needs, after each limit (a lesson file says its own).
+COST_HINTS = ("a scenario needs 2", "a scenario has at most 19",
+              f"a scenario has four arrays of at most {MAX_LINKS:,} numbers and some twenty other values")
+
+
+def check_cost(text: str, *, max_entries: int = MAX_ENTRIES, max_values: int = MAX_VALUES,
+               hints: tuple[str, str, str] = COST_HINTS) -> None:
     """Refuse, before tomllib sees the text, what would cost it more than any scenario can need.
+
+    ``max_entries``, ``max_values`` and ``hints`` (what the document needs, said after the nesting,
+    entries and values limits) let another TOML format read as hostile (lesson files) set its own.
 
     One pass over the text, skipping strings and comments, counts: the depth of
     dotted keys (only the dots of keys, before ``=`` or after ``{`` or ``,`` inside an
@@ -284,13 +294,12 @@ def _check_cost(text: str) -> None:
                 token = 0
             if len(stack) > MAX_NESTING or dots > MAX_NESTING:
                 raise ScenarioError(f"invalid TOML: keys or brackets nested too deeply (more than {MAX_NESTING} "
-                                    f"levels, line {line_no}); a scenario needs 2")
-            if entries > MAX_ENTRIES:
-                raise ScenarioError(f"too many keys and tables (more than {MAX_ENTRIES}, at line {line_no}); "
-                                    "a scenario has at most 19")
-            if values > MAX_VALUES:
-                raise ScenarioError(f"too many values (more than {MAX_VALUES:,}, at line {line_no}); a scenario "
-                                    f"has four arrays of at most {MAX_LINKS:,} numbers and some twenty other values")
+                                    f"levels, line {line_no}); {hints[0]}")
+            if entries > max_entries:
+                raise ScenarioError(f"too many keys and tables (more than {max_entries:,}, at line {line_no}); "
+                                    f"{hints[1]}")
+            if values > max_values:
+                raise ScenarioError(f"too many values (more than {max_values:,}, at line {line_no}); {hints[2]}")
             i += 1
         if quote and len(quote) == 1:
             quote = None                      # a one-line string ends with its line (tomllib will say if not)
@@ -308,7 +317,7 @@ def _short_decode_error(message: str) -> str:
 
 def parse(text: str) -> Scenario:
     """Validate a scenario document given as TOML text (see :func:`load`, which adds the file checks)."""
-    _check_cost(text)
+    check_cost(text)
     try:
         doc = tomllib.loads(text)
     except RecursionError:
@@ -327,13 +336,47 @@ def parse(text: str) -> Scenario:
         raise ScenarioError(f"unsupported version {version} (this armsim reads version {VERSION})", "version")
     if "params" not in doc:
         raise ScenarioError("missing [params] table", "params")
-    params = _params(doc["params"])
+    params = check_params(doc["params"])
     return Scenario(params, check_view(doc.get("view")))
 
 
 # UTF-32 first: its little-endian mark begins with UTF-16's.
 _OTHER_BOMS = ((b"\xff\xfe\0\0", "UTF-32"), (b"\0\0\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
                (b"\xfe\xff", "UTF-16"))
+
+
+def read_text(path: str | os.PathLike, limit: int = MAX_BYTES, what: str = "scenario") -> str:
+    """The text of a hostile TOML file: a regular file of at most ``limit`` bytes, UTF-8 (a byte-order mark
+    is tolerated), without NUL bytes; read without blocking.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the path and the problem; ``what`` names the kind of file in it ("a TOML scenario").
+    """
+    try:
+        data = read_bounded(path, limit)
+    except FileNotFoundError:
+        dangling = os.path.islink(path)
+        raise ScenarioError("no such file" + (" (a symbolic link to a missing file)" if dangling else ""),
+                            path=path) from None
+    except NotAFile as e:
+        raise ScenarioError(str(e), path=path) from None
+    except OSError as e:
+        raise ScenarioError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    encoding = next((name for bom, name in _OTHER_BOMS if data.startswith(bom)), None)
+    if encoding:
+        raise ScenarioError(f"{encoding} text (it starts with a {encoding} byte-order mark); a {what} is UTF-8: "
+                            "save it as UTF-8", path=path)
+    line = lambda offset: data.count(b"\n", 0, offset) + 1
+    if b"\0" in data:
+        raise ScenarioError(f"binary file (contains NUL bytes), not a TOML {what} (the first on line "
+                            f"{line(data.index(0))})", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}) on line "
+                            f"{line(e.start)}", path=path) from None
 
 
 def load(path: str | os.PathLike) -> Scenario:
@@ -354,29 +397,7 @@ def load(path: str | os.PathLike) -> Scenario:
     ScenarioError
         The only exception for a bad or unreadable file: ``"<path>: <key>: <problem>"``.
     """
-    try:
-        data = read_bounded(path, MAX_BYTES)
-    except FileNotFoundError:
-        dangling = os.path.islink(path)
-        raise ScenarioError("no such file" + (" (a symbolic link to a missing file)" if dangling else ""),
-                            path=path) from None
-    except NotAFile as e:
-        raise ScenarioError(str(e), path=path) from None
-    except OSError as e:
-        raise ScenarioError(f"cannot read the file ({e.strerror or e})", path=path) from None
-    encoding = next((name for bom, name in _OTHER_BOMS if data.startswith(bom)), None)
-    if encoding:
-        raise ScenarioError(f"{encoding} text (it starts with a {encoding} byte-order mark); a scenario is UTF-8: "
-                            "save it as UTF-8", path=path)
-    line = lambda offset: data.count(b"\n", 0, offset) + 1
-    if b"\0" in data:
-        raise ScenarioError(f"binary file (contains NUL bytes), not a TOML scenario (the first on line "
-                            f"{line(data.index(0))})", path=path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}) on line "
-                            f"{line(e.start)}", path=path) from None
+    text = read_text(path)
     try:
         return parse(text)
     except ScenarioError as e:

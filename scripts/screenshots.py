@@ -2,6 +2,11 @@
 
     xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb python scripts/screenshots.py assets
 
+presentation mode's shot alone (a finished run, full screen: the banner, no menu bar or toolbar):
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb \
+        python scripts/screenshots.py assets presentation.png
+
 and the small-screen ones, each a single shot named for its screen:
 
     xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \
@@ -62,6 +67,16 @@ def open_window(params: Params) -> tuple[QApplication, MainWindow]:
     return app, window
 
 
+def presentation(window: MainWindow, folder: str) -> None:
+    """Presentation mode after a run of one of the post's lessons: the banner, the thick lines, the large text."""
+    window.load_preset(by_name("-75, -55, 0 with Y0 = 0.7"))
+    window.actions.presentation.setChecked(True)
+    settle(1000)
+    run_to_end(window)
+    shoot("presentation.png", folder)
+    window.actions.presentation.setChecked(False)
+
+
 def small_screen(folder: str, name: str) -> None:
     """The window on a small (or scaled) screen after a trip to presentation mode, three epochs stepped."""
     app, window = open_window(Params())
@@ -90,12 +105,7 @@ def main(folder: str) -> None:
         settle(400)
     shoot("inspector.png", folder)
 
-    window.load_preset(by_name("-75, -55, 0 with Y0 = 0.7"))
-    window.actions.presentation.setChecked(True)
-    settle(1000)
-    run_to_end(window)
-    shoot("presentation.png", folder)
-    window.actions.presentation.setChecked(False)
+    presentation(window, folder)
 
     window.load_preset(by_name("The post's worked example"))
     window.docks.compare_dock.raise_()
@@ -176,7 +186,13 @@ def follow(window: MainWindow, folder: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2:
+    if len(sys.argv) > 2 and sys.argv[2] == "presentation.png":
+        os.makedirs(sys.argv[1], exist_ok=True)
+        _app, only = open_window(Params())
+        only.state.set_speed(math.inf)
+        presentation(only, sys.argv[1])
+        only.close()
+    elif len(sys.argv) > 2:
         small_screen(sys.argv[1], sys.argv[2])
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "assets")

@@ -6,7 +6,7 @@ attributes (``run``, ``step``, ``log``, ``presentation``, ...); nothing is
 written onto the window. Each action calls a command of the window or of the
 file actions (:mod:`armsim.gui.files`).
 
-Single-key shortcuts (Space, Right, S, P, R, L) belong to the window, not to
+Single-key shortcuts (Space, Right, S, P, R, L, F, +, =, -) belong to the window, not to
 whatever has focus: a focused input (an entry, a slider, a check box, a list)
 keeps the keys it uses itself, and the run keys work everywhere else.
 """
@@ -28,24 +28,34 @@ from PySide6.QtWidgets import (
 )
 
 from armsim.core.lessons import PRESETS
-from armsim.gui import exports, files, help_window
+from armsim.gui import exports, files, help_window, presentation, tour_panel
 
 SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nLeft / Right: replay one epoch after a run\n"
              "R: reset\nP: pause / resume\n"
              "L: log-scale error\nF: frame the arm again\nF11: presentation mode (Esc leaves)\n"
+             f"+ (or =) / -: eta up / down one step ({', '.join(presentation.ETA_STEPS)} in each decade)\n"
              "Ctrl+O / Ctrl+S: open / save a scenario\n"
              "Ctrl+Q: quit")
 #: The window's shortcuts that are plain keys: a focused input may want them for itself.
-PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Left, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L, Qt.Key_F}
+PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Left, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L, Qt.Key_F,
+              Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus}
+#: Modifiers a plain key may come with: the keypad's, and Shift (+ is Shift and = on many keyboards).
+PLAIN_MODIFIERS = Qt.ShiftModifier | Qt.KeypadModifier
 ARROWS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down}
+#: Plain keys only a field one types into uses (a list chooses by letter, not by + or -): the eta keys.
+TYPED_KEYS = {Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus}
 
 
 def _uses_key(widget: QWidget | None, key: int) -> bool:
     """True when the focused ``widget`` would use the plain ``key`` itself."""
     if key not in PLAIN_KEYS:
         return False
-    if isinstance(widget, (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView)):
-        return True                                 # typing, and choosing from a list by letter or arrow
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        return True                                 # typing
+    if key in TYPED_KEYS:
+        return False
+    if isinstance(widget, (QComboBox, QAbstractItemView)):
+        return True                                 # choosing from a list by letter or arrow
     if isinstance(widget, QAbstractSlider):
         return key in ARROWS
     if isinstance(widget, QAbstractButton):        # buttons and check boxes: Space presses them
@@ -57,7 +67,7 @@ class _FocusKeys(QObject):
     """Lets a focused input keep a plain key that is also a window shortcut (Qt's ShortcutOverride)."""
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.ShortcutOverride and event.modifiers() in (Qt.NoModifier, Qt.KeypadModifier) \
+        if event.type() == QEvent.ShortcutOverride and event.modifiers() | PLAIN_MODIFIERS == PLAIN_MODIFIERS \
                 and _uses_key(obj, event.key()):
             event.accept()          # the key goes to the widget, not to the shortcut
         return False
@@ -85,9 +95,16 @@ class Actions:
         self.reset = action("Reset", ["R"], "stop and go back to the start pose", w.reset)
         self.log = action("Log-scale error", ["L"], "show the error on a logarithmic axis", w.error_plot.set_log,
                           checkable=True)
+        self.residual = action("Signed residual", ["D"], "plot target - end point under the error curve: an "
+                               "overshooting run flips its sign every epoch", w.overshoot.set_shown, checkable=True)
         self.presentation = action("Presentation mode", ["F11"],
                                    "full screen, large text, thick lines, only the arm and the curve",
                                    w.set_presentation, checkable=True)
+        # Presentation mode's eta keys (its banner shows eta large); they work outside it too.
+        self.eta_up = action("Raise eta", ["+", "="], "eta up one step (ten a decade: 1, 1.25, 1.6, 2, ...)",
+                             lambda: presentation.nudge_eta(w, up=True))
+        self.eta_down = action("Lower eta", ["-"], "eta down one step (ten a decade: ..., 5, 6.3, 8, 10)",
+                               lambda: presentation.nudge_eta(w, up=False))
         self.frame = action("Frame the arm", ["F"], "frame the arm and the target again (after zooming with the wheel)",
                             w.arm_view.reframe)
         self.colour_safe = action("Colour-blind-safe colours", [], "orange dashed start, blue solid final",
@@ -144,9 +161,13 @@ class Actions:
             a.setToolTip(preset.description)
             a.triggered.connect(lambda _checked=False, p=preset: w.load_preset(p))
             self.lessons.append(a)
+        lessons_menu.addSeparator()
+        self.tour = lessons_menu.addAction("Guided tour", lambda: tour_panel.open_built_in(w))
+        self.tour.setToolTip("the post, step by step (Page Down / Page Up: next / back)")
+        self.open_lesson = lessons_menu.addAction("Open lesson file…", lambda: tour_panel.open_lesson_file(w))
         lessons_menu.setToolTipsVisible(True)
         view_menu = self.menus["View"] = menu.addMenu("&View")
-        for a in (self.presentation, self.colour_safe, self.log, self.frame, w.dock.toggleViewAction(),
+        for a in (self.presentation, self.colour_safe, self.log, self.residual, self.frame, w.dock.toggleViewAction(),
                   *(d.toggleViewAction() for d in w.docks.docks)):
             view_menu.addAction(a)
         help_menu = self.menus["Help"] = menu.addMenu("&Help")

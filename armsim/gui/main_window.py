@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from armsim.core.params import ParamError, Params
 from armsim.core.run import STATUS_WORDS, iter_epochs, start_epoch
-from armsim.gui import files, replay, settings
+from armsim.gui import files, presentation, replay, settings, tour_panel
 from armsim.gui.actions import Actions
 from armsim.gui.canvas_edit import CanvasEdit
 from armsim.gui.controls import ControlPanel
 from armsim.gui.docks import BottomDocks
 from armsim.gui.jobs import Jobs
+from armsim.gui.overshoot import Overshoot
 from armsim.gui.runner import Frame, Runner
 from armsim.gui.state import AppState
 from armsim.render.arm_plot import ArmView
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.error_plot)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.overshoot = Overshoot(self, splitter)      # the signed residual under the curve, and eta's marks
         self.readout = QLabel()
         self.readout.setObjectName("readout")
         self.readout.setTextFormat(Qt.RichText)
@@ -111,10 +113,12 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(self._on_failed)
         for plot in self._live_plots():
             plot.painted.connect(self._painted)
+        self.banner = presentation.install(self, layout)     # connected last: it reads what the slots above show
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(int(screen.width() * 0.9), int(screen.height() * 0.85)) if screen else self.resize(1500, 850)
         settings.restore(self)
         self.reset()
+        self.tour_panel = tour_panel.install(self)     # the Guided tour dock, hidden until opened
 
     @property
     def params(self) -> Params:
@@ -211,6 +215,7 @@ class MainWindow(QMainWindow):
         self.arm_view.set_aim(self.state.params)    # not a replayed epoch's target: the setup's
         p = self.state.params
         self.error_plot.reset(p.epochs, start_epoch(p).error)
+        self.overshoot.reset(p)
 
     def _start(self, paused: bool, steps: int = 0) -> None:
         self._clear_run()
@@ -246,6 +251,7 @@ class MainWindow(QMainWindow):
         if result is None:
             return
         self.error_plot.set_history(result.errors)
+        self.overshoot.result(result)
         self.arm_view.show_pose(result.angles[-1])
         self.epoch_shown = result.epochs_run
         if result.moves:                # followed: the views that start from the setup take its final target
@@ -264,6 +270,7 @@ class MainWindow(QMainWindow):
         """Draw a frame from the worker; the worker waits until it is painted (runner.py)."""
         rec = frame.last
         self.error_plot.store(frame.first, frame.errors)
+        self.overshoot.frame(frame)
         playing = self.state.run_state == "running" and not rec.status
         if playing:
             self._curve_timer.start()         # the curve in a turn of its own, after the arm's repaint
@@ -352,6 +359,7 @@ class MainWindow(QMainWindow):
     def say(self, html: str) -> None:
         """Put a message in the readout under the plots (text from files must be escaped by the caller)."""
         self.readout.setText(html)
+        self.banner.refresh()           # the same moment, the same facts, large (presentation mode)
 
     # -- looks ----------------------------------------------------------------------------
     def theme(self):
@@ -361,24 +369,30 @@ class MainWindow(QMainWindow):
     def apply_theme(self) -> None:
         presenting = self.actions.presentation.isChecked()
         theme = self.theme()
-        for view in (self.arm_view, self.error_plot):
+        for view in (self.arm_view, self.error_plot, self.overshoot):
             view.apply_theme(theme)
         self.docks.apply_theme(theme)
         self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
         self.actions.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
+        self.replay.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
 
     def set_presentation(self, on: bool) -> None:
-        """Full screen with large text and thick lines; the docks are hidden (View menu brings them back)."""
+        """Full screen with large text and thick lines, and the banner of eta, epoch, error and verdict; the
+        docks, the menu bar and the run toolbar are hidden (the window's actions keep their keys), and come
+        back on leaving (F11 or Esc)."""
         if on:
             self._docks_before = [d for d in (self.dock, *self.docks.docks) if d.isVisible()]
-            for d in self._docks_before:
+            self._bars_before = [b for b in (self.menuBar(), self.actions.toolbar) if not b.isHidden()]
+            for d in (*self._docks_before, *self._bars_before):
                 d.hide()
+            self.banner.show()
             self._geometry_before = self.saveGeometry()
             if self.screen() is not None:        # without a window manager (Xvfb, kiosks) full screen is a hint
                 self.setGeometry(self.screen().geometry())
             self.showFullScreen()
         else:
-            for d in getattr(self, "_docks_before", []):
+            self.banner.hide()
+            for d in (*getattr(self, "_docks_before", []), *getattr(self, "_bars_before", [])):
                 d.show()
             self.showNormal()
             if getattr(self, "_geometry_before", None) is not None:

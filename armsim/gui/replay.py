@@ -166,6 +166,7 @@ class Replay(QWidget):
         w.arm_view.show_pose_with_trail(angles[j], tuple(angles[max(0, j - TRAIL_LENGTH):j]))
         w.error_plot.current = j
         w.error_plot.redraw()
+        w.overshoot.show_epoch(j)
         rec = record_of(j)
         w.epoch_shown = j
         if w.state.run_state == "paused":

@@ -29,6 +29,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from armsim.core.params import Params
+from armsim.core.residuals import residuals
 from armsim.core.run import Epoch, Run
 from armsim.gui.jobs import Job, JobContext, Jobs
 from armsim.gui.state import AppState
@@ -51,6 +52,8 @@ class Frame:
     trail: tuple                # angles (radians) of a few epochs inside this frame, oldest first
     aimed: Params               # the setup aimed at the target ``last`` used
     moves: tuple = ()           # the target's moves so far (Result.moves)
+    residuals: np.ndarray | None = None     # target - end point of epochs first .. last.index, (k, 1 or 2)
+    etas: np.ndarray | None = None          # the eta of each of those epochs' updates (epoch 0's: NaN)
 
 
 class _Control:
@@ -126,8 +129,10 @@ def play(ctx: JobContext, params: Params, control: _Control):
         count = run.count
         if count <= sent:
             return
+        etas = run.etas[max(sent - 1, 0):count - 1]
         frame = Frame(sent, run.errors[sent:count].copy(), run.epoch(count - 1), _trail(run.angles[sent:count]),
-                      run.params_at(count - 1), run.moves)
+                      run.params_at(count - 1), run.moves, residuals(params, run.angles[sent:count], run.moves, sent),
+                      np.concatenate(([np.nan], etas)) if sent == 0 else etas.copy())
         sent = count
         control.drawn.clear()
         began = time.perf_counter()

@@ -25,6 +25,8 @@ RANGE_RADIUS = 0.4              # of a link's length: how far a joint's drawn ra
 LEGEND_COLUMNS = 3               # start pose, current pose, base: one row where the width allows
 LEGEND_MAX_SHARE = 0.2          # of the plot's height: a legend taller than this hides (the colours are the key)
 LEGEND_SPACING = 28              # pixels between a legend entry's parts and the next entry
+LEGEND_GAP = 5                   # pixels between the columns of the legend's layout (pyqtgraph's horSpacing)
+SAMPLE_HALF = 10                 # pyqtgraph draws a legend sample's symbol centred this far into its 20 px box
 
 
 def pose_points(angles: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -85,7 +87,8 @@ class ArmView(LivePlot):
         item.setLabel("left", "lateral position Y")
         # The legend is a row above the data, never over it: inside, wherever it sat, some pose or the
         # target came under it (and on a small or high-DPI screen it covered most of the arm).
-        legend = item.legend = pg.LegendItem(colCount=LEGEND_COLUMNS, frame=False)      # plot(name=) fills it
+        legend = item.legend = pg.LegendItem(colCount=LEGEND_COLUMNS, frame=False,      # plot(name=) fills it
+                                             horSpacing=LEGEND_GAP)
         item.layout.removeItem(item.titleLabel)     # the title's cell (this plot has no title)
         item.titleLabel.hide()
         item.layout.addItem(legend, 0, 1)
@@ -128,7 +131,7 @@ class ArmView(LivePlot):
         self.target_point.setSize(t.joint_size * 2.2)
         self.target_point.setPen(t.pen(t.target, max(2.0, t.line_width * 0.7)))
         self.target_point.setBrush(t.brush(t.target))
-        self.limits.setPen(t.pen(t.foreground, max(1.5, t.line_width * 0.4), alpha=140))
+        self.limits.setPen(t.pen(t.foreground, t.detail_width, alpha=140))
         self.start_curve.setPen(t.pen(t.start, style=t.start_style))
         self.start_curve.setSymbol("o")
         self.start_curve.setSymbolSize(t.joint_size)
@@ -148,14 +151,22 @@ class ArmView(LivePlot):
         font.setPixelSize(t.font_px)
         self.target_label.setFont(font)
         for i, item in enumerate(self.trail_items):       # oldest group faintest
-            item.setPen(t.pen(t.final, max(1.5, t.line_width * 0.6), alpha=int(50 + 150 * i / (TRAIL_GROUPS - 1))))
+            item.setPen(t.pen(t.final, t.detail_width, alpha=int(50 + 150 * i / (TRAIL_GROUPS - 1))))
         style_axes(self.getPlotItem(), t, self.font())
         legend = self.getPlotItem().legend
         legend.setLabelTextSize(f"{t.font_px}px")
         legend.setLabelTextColor(t.foreground)
         for _sample, label in legend.items:      # the two setters above only reach labels added later
             label.setText(label.text, size=f"{t.font_px}px", color=t.foreground)
+        # A symbol wider than the sample's box (the base's square in presentation mode) ran over its label:
+        # the columns move apart by what sticks out.
+        legend.layout.setHorizontalSpacing(LEGEND_GAP + self._legend_overhang())
         self.fit_legend_row()
+
+    def _legend_overhang(self) -> float:
+        """Pixels the largest legend symbol sticks out of its sample's box on each side."""
+        sizes = [c.opts["symbolSize"] for c in (self.start_curve, self.final_curve, self.base_marker)]
+        return max(0.0, max(sizes) / 2 - SAMPLE_HALF)
 
     def fit_legend_row(self) -> None:
         """Lay the legend out above the data in as many columns as the plot's width holds (3, 2 or 1),
@@ -165,7 +176,8 @@ class ArmView(LivePlot):
         item = self.getPlotItem()
         legend, layout = item.legend, item.layout
         room = self.width() - item.getAxis("left").width()
-        entries = [(sample.width() + label.item.boundingRect().width() + LEGEND_SPACING,
+        overhang = 2 * self._legend_overhang()
+        entries = [(sample.width() + label.item.boundingRect().width() + LEGEND_SPACING + overhang,
                     max(sample.height(), label.item.boundingRect().height())) for sample, label in legend.items]
         widths = sorted((w for w, _ in entries), reverse=True)
         columns = next((c for c in range(LEGEND_COLUMNS, 0, -1) if sum(widths[:c]) <= room), 0)

@@ -29,6 +29,7 @@ GROW = 1.25             # a linear error axis that must grow makes this much roo
 #: Epochs the epoch axis shows at first; a longer run doubles it as it goes (a run of 100,000 epochs that a
 #: user steers by hand would otherwise be a vertical line at the left edge).
 FIRST_SPAN = 200
+MAX_ETA_MARKS = 50
 
 _EPOCHS = np.arange(0)
 
@@ -152,6 +153,9 @@ class ErrorPlot(LivePlot):
         item.addItem(self.marker)
         self.readout = pg.TextItem(anchor=(1, 0))
         item.addItem(self.readout, ignoreBounds=True)
+        self._eta_lines: list[pg.InfiniteLine] = []
+        self.eta_marks: list[tuple[int, float]] = []
+        self.theme = theme
         self._make_room(0)
         self._x_span = self._capacity = 1
         self.log = False
@@ -172,7 +176,7 @@ class ErrorPlot(LivePlot):
         self.marker.setPen(t.pen(t.final, 2))
         self.marker.setBrush(t.brush(t.final))
         self.marker.setSize(t.joint_size * 1.2)
-        self.cursor.setPen(t.pen(t.foreground, 1, Qt.DotLine))
+        self.cursor.setPen(t.pen(t.foreground, t.detail_width, Qt.DotLine))
         self.readout.setColor(t.foreground)
         font = self.font()
         font.setPixelSize(t.font_px)
@@ -199,6 +203,7 @@ class ErrorPlot(LivePlot):
         self.marker.setData([], [])
         self.cursor.setValue(0)
         self.readout.setText("")
+        self.mark_etas([])
         self._capacity = max(capacity, 1)
         self._x_span = min(self._capacity, FIRST_SPAN)
         self._fit_x()
@@ -215,6 +220,33 @@ class ErrorPlot(LivePlot):
                                                   where=np.isfinite(self.errors[first:end]))))
         self.count = max(self.count, end)
         self.current = end - 1
+
+    def mark_etas(self, changes) -> None:
+        """A dashed line at each epoch whose update took a new eta, labelled with it: ``[(epoch, eta), ...]``.
+
+        Only the first :data:`MAX_ETA_MARKS` are drawn (a teacher turns eta a few times; a drag of its
+        slider makes many changes, and the first ones say where it began).
+        """
+        self.eta_marks = list(changes)[:MAX_ETA_MARKS]
+        item, t = self.getPlotItem(), self.theme
+        while len(self._eta_lines) < len(self.eta_marks):
+            line = pg.InfiniteLine(angle=90, movable=False, label="eta",
+                                   labelOpts=dict(position=0.92, anchors=[(0, 0), (0, 0)]))
+            item.addItem(line, ignoreBounds=True)
+            self._eta_lines.append(line)
+        for k, line in enumerate(self._eta_lines):
+            if k < len(self.eta_marks):
+                epoch, eta = self.eta_marks[k]
+                line.setValue(epoch)
+                line.setPen(t.pen(t.target, t.detail_width, Qt.DashLine))
+                line.label.setFormat(f"eta {eta:g}")
+                line.label.setColor(t.target)
+                font = self.font()
+                font.setPixelSize(max(12, int(t.font_px * 0.8)))
+                line.label.setFont(font)
+                line.show()
+            else:
+                line.hide()
 
     def set_history(self, errors: np.ndarray) -> None:
         """Replace everything with a finished run's errors, and draw."""

@@ -22,6 +22,7 @@ LOG_FLOOR = 1e-40
 #: for the red start pose). Six colours against four line styles repeat only after lcm(6, 4) = 12 runs.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000")
 STYLES = (Qt.SolidLine, Qt.DashLine, Qt.DotLine, Qt.DashDotLine)
+DETAIL_SHARE = 0.6         # of the arm's width: the lines drawn thinner than it (Theme.detail_width)
 GHOST_ALPHA = 140           # final poses of compared runs are ghosts: overlapping ones stay visible through each other
 
 #: Lines drawn over the Landscape's heat map: white with a dark shadow shows on every colour of the map,
@@ -50,6 +51,11 @@ class Theme:
     joint_size: float = 11.0
     font_px: int = 18
     start_style: Qt.PenStyle = Qt.DashLine   # differs from the final pose by style as well as colour
+
+    @property
+    def detail_width(self) -> float:
+        """Width of the lines drawn thinner than the arm: the trail, the joints' ranges, the epoch cursor."""
+        return max(1.5, DETAIL_SHARE * self.line_width)
 
     def pen(self, colour: str, width: float | None = None, style=Qt.SolidLine, alpha: int = 255):
         c = pg.mkColor(colour)
@@ -102,7 +108,9 @@ def style_axes(plot_item, theme: Theme, font, names=("bottom", "left")) -> None:
 LIGHT = Theme()
 # Okabe-Ito vermillion and bluish green-free pair: orange start, blue final, safe for red-green colour blindness.
 COLOUR_SAFE = replace(LIGHT, start="#d55e00", final="#0072b2", target="#222222", error="#0072b2")
-PRESENTATION_SCALE = dict(line_width=6.0, joint_size=20.0, font_px=28)
+#: Presentation mode, read from the back of a room at 1920x1080: no text under 28 px and no line under 6 px,
+#: so the arm is 10 px wide and its thinner lines (DETAIL_SHARE of it: trail, ranges, cursor) are 6.
+PRESENTATION_SCALE = dict(line_width=10.0, joint_size=26.0, font_px=28)
 
 
 def theme_for(colour_safe: bool, presentation: bool) -> Theme:

@@ -5,8 +5,12 @@ Each plot creates its items once and updates them with ``setData`` (one
 ``PlotDataItem`` per class holds every arm of that class, NaN breaks between
 them, so a slider drag redraws a few items, not one per example). Colours come
 from :mod:`armsim.render.theme`: class 0 and class 1 are the palette's first
-two, a regression set is drawn in the theme's foreground; training rows are
-filled dots, test rows hollow ones.
+two (then on round the palette), a regression set is drawn in the theme's foreground;
+training rows are filled dots, test rows hollow ones. One example is shown in full
+(:func:`shown_example`: the probe, else the first training row): softmax's C arms of it overlaid
+in bold, and its probability bars (:mod:`armsim.gui.examples_classes`). The data plot shades x by
+the predicted class (the decision regions of :func:`~armsim.core.training.class_regions`), behind
+the points.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from armsim.render.theme import LOG_FLOOR, PALETTE, Theme, style_axes
 ARM_ALPHA = 110             # the arms are many and overlap: faint, so the end points and the probe stand out
 # The probe (a typed x) is drawn in the theme's start colour: the one colour no class and no curve uses here.
 CURVE_SAMPLES = 400
+REGION_ALPHA = 40           # the decision regions are a backdrop: the points and curves must read over them
+SHOWN_WIDTH = 4             # the shown example's arms: bold over the faint ones
 DOT_SIZE = 9
 MAX_TABLE_ROWS = 200       # a 10,000-row set would take seconds to lay out; the sum row still covers all
 NOTES = {"logistic": "dE/dY = (p - y)/K: the sigmoid's slope p(1 - p) cancels.",
@@ -41,6 +47,13 @@ def colour(setup, c: int, theme: Theme) -> str:
 def rows_of(setup, data, c: int) -> np.ndarray:
     """The rows of class ``c`` (a regression set: every row in group 0)."""
     return np.ones(len(data), bool) if setup.loss == "squared" else data.y == c
+
+
+def shown_example(train, probe) -> tuple[float, str]:
+    """The example drawn in full, ``(x, a short name for a title)``: the probe, or else the first training row."""
+    if probe is not None:
+        return float(probe), f"x = {probe:g}"
+    return float(train.x[0]), train.names[0] if train.names else f"x = {train.x[0]:g}"
 
 
 def grown(items: list, n: int, plot, **style) -> list:
@@ -85,6 +98,11 @@ class _Plot:
 
     plot: pg.PlotWidget
 
+    def set_title(self, text: str) -> None:
+        """The plot's title in the theme's colour and size (kept when the theme changes)."""
+        if text != self.plot.getPlotItem().titleLabel.text:
+            self.plot.getPlotItem().setTitle(text, color=self.theme.foreground, size=f"{self.theme.font_px}px")
+
     def apply_theme(self, theme: Theme, font) -> None:
         self.theme = theme
         self.plot.setBackground(theme.background)
@@ -94,7 +112,11 @@ class _Plot:
 
 
 class ArmsPlot(_Plot):
-    """Every training example's arm, base at ``(0, x_k)``, the end points, y = 0 and the probe's arm."""
+    """Every training example's arm, base at ``(0, x_k)``, the end points, y = 0 and the probe's arm.
+
+    With several arms (softmax) the shown example (:func:`shown_example`) has all C drawn, bold in
+    their classes' colours: its C scores side by side.
+    """
 
     def __init__(self, theme: Theme):
         self.theme = theme
@@ -106,6 +128,7 @@ class ArmsPlot(_Plot):
         self.arms: list = []
         self.ends: list = []
         self.test_ends: list = []
+        self.chosen: list = []               # the shown example's C arms (softmax), over the faint ones
         self.probe = pg.PlotDataItem(symbol="o")
         item.addItem(self.probe)
 
@@ -125,7 +148,18 @@ class ArmsPlot(_Plot):
             txs, tys = arm_points(setup.model, lengths, p, test.x[rows_of(setup, test, c)], arm)
             self.test_ends[c].setData(txs[:, -1], tys[:, -1], symbolSize=DOT_SIZE + 2, symbolBrush=None,
                                       symbolPen=pg.mkPen(col, width=2))
-        if probe is None:
+        many = p.shape[0] > 1
+        x, words = shown_example(train, probe)
+        self.set_title(f"Arms; bold: {words}" if many else "Every example's arm")
+        grown(self.chosen, p.shape[0] if many else 0, self.plot)
+        for c in range(p.shape[0] if many else 0):
+            col = colour(setup, c, self.theme)
+            xs, ys = arm_points(setup.model, lengths, p, np.array([x]), c)
+            self.chosen[c].setData(xs[0], ys[0], pen=self.theme.pen(col, width=SHOWN_WIDTH), symbol="o",
+                                   symbolSize=DOT_SIZE, symbolPen=pg.mkPen(self.theme.foreground),
+                                   symbolBrush=self.theme.brush(col))
+            self.chosen[c].setZValue(5)
+        if probe is None or many:            # several arms: the probe's are the bold ones
             self.probe.setData([], [])
         else:
             arm = int(np.argmax(scores(setup.model, lengths, p, np.array([probe]))[:, 0]))   # its class's arm
@@ -135,11 +169,11 @@ class ArmsPlot(_Plot):
 
 
 class DataPlot(_Plot):
-    """x against the label, the prediction curve (Y or p = sigmoid(Y)), the decision points and the probe."""
+    """x against the label, the prediction curve (Y or p = sigmoid(Y)), the decision regions and points, the probe."""
 
     def __init__(self, theme: Theme):
         self.theme = theme
-        self.plot = _plot("The data and the model", "x", "label")
+        self.plot = _plot("Data and model", "x", "label")
         item = self.plot.getPlotItem()
         self.dots: list = []
         self.test_dots: list = []
@@ -147,6 +181,7 @@ class DataPlot(_Plot):
         self.probe = pg.PlotDataItem(pen=None, symbol="star")
         item.addItem(self.probe)
         self.lines: list[pg.InfiniteLine] = []
+        self.bands: list[pg.LinearRegionItem] = []
 
     def show(self, setup, train, test, p, probe, result, epoch) -> None:
         n, loss = groups(setup, p), setup.loss
@@ -179,7 +214,9 @@ class DataPlot(_Plot):
             self.probe.setData([probe], [self.model(setup, p, np.array([probe])).max()], symbolSize=2 * DOT_SIZE,
                                symbolBrush=self.theme.brush(self.theme.start),
                                symbolPen=pg.mkPen(self.theme.foreground))
-        self._lines([] if result is None or loss == "squared" else self.boundaries(result, lo - pad, hi + pad, epoch))
+        regions = [] if result is None or loss == "squared" else class_regions(result, lo - pad, hi + pad, epoch)
+        self._bands(setup, regions)
+        self._lines([] if not regions else self.boundaries(result, lo - pad, hi + pad, epoch, regions))
 
     @property
     def curve(self) -> pg.PlotDataItem:
@@ -187,12 +224,29 @@ class DataPlot(_Plot):
         return self.curves[0]
 
     @staticmethod
-    def boundaries(result, lo: float, hi: float, epoch: int) -> list[float]:
-        """Where the predicted class changes: p = 1/2 (logistic), or between softmax's regions."""
+    def boundaries(result, lo: float, hi: float, epoch: int, regions: list) -> list[float]:
+        """Where the predicted class changes: p = 1/2 (logistic), or between softmax's ``regions``."""
         if result.setup.loss == "logistic":
             return decision_points(result, lo, hi, epoch)
-        regions = class_regions(result, lo, hi, epoch)
         return [(a[1] + b[0]) / 2 for a, b in zip(regions, regions[1:])]
+
+    def _bands(self, setup, regions: list) -> None:
+        """One translucent band per decision region ``(start, end, class)``, in the class's colour."""
+        while len(self.bands) < len(regions):
+            band = pg.LinearRegionItem(movable=False, pen=pg.mkPen(None))
+            band.setZValue(-100)             # behind the points, the curves and the grid's lines
+            self.plot.getPlotItem().addItem(band, ignoreBounds=True)
+            self.bands.append(band)
+        for k, band in enumerate(self.bands):
+            band.setVisible(k < len(regions))
+            if k < len(regions):
+                start, end, c = regions[k]
+                band.setRegion((start, end))
+                band.setBrush(self.theme.brush(colour(setup, c, self.theme), alpha=REGION_ALPHA))
+
+    def shown_regions(self) -> list[tuple[float, float, str]]:
+        """The bands as drawn: ``(start, end, colour as #rrggbb)``."""
+        return [(*band.getRegion(), band.brush.color().name()) for band in self.bands if band.isVisible()]
 
     def _lines(self, at: list[float]) -> None:
         while len(self.lines) < len(at):
@@ -306,11 +360,3 @@ def probe_words(setup, data, p, x: float) -> str:
     c = int(np.argmax(Y))
     return f"Y_{c}({x:g}) = {Y[c]:.4g} is the largest, p = {float(softmax(Y[:, None])[c, 0]):.3g}, " \
            f"class {data.class_name(c)}"
-
-
-def accuracy_words(result, train, test, epoch: int) -> str:
-    """A classifier's accuracy at ``epoch``, training and test sets ("" for a regression or no result)."""
-    if result is None or result.setup.loss == "squared":
-        return ""
-    words = f"accuracy: train {result.accuracy(train, epoch):.1%}"
-    return words + (f", test {result.accuracy(test, epoch):.1%}" if len(test) else "")

@@ -46,11 +46,12 @@ def check_pair(setup: TrainSetup, data: DataSet) -> None:
 def fitting_setup(setup: TrainSetup, data: DataSet) -> TrainSetup:
     """``setup`` with a loss ``data``'s labels take, chosen as ``armsim train`` chooses its default.
 
-    More than two named classes: softmax (with the input model: the offset model cannot learn it);
+    More than two named classes: softmax with the input model (the offset model can learn only the
+    classes' frequencies, :data:`~armsim.core.training.OFFSET_SOFTMAX_WORDS`), whatever the setup had;
     two: logistic instead of squared; numbers the classifying loss cannot take: squared.
     """
     named = 0 if data.classes is None else len(data.classes)
-    if named > 2 and setup.loss != "softmax":
+    if named > 2 and (setup.loss != "softmax" or setup.model != "input"):
         return setup.with_(loss="softmax", model="input")
     if named == 2 and setup.loss == "squared":
         return setup.with_(loss="logistic")

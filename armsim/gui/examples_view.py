@@ -1,7 +1,8 @@
 """The "Learn from examples" tab: train the arm on a data set and watch every example's arm, the model and the losses.
 
 This module owns the tab's controls and its Train job; the plots and the chain-rule table
-are :mod:`armsim.gui.examples_plots`'. Every fact lives in the tab's
+are :mod:`armsim.gui.examples_plots`', the probability bars and the confusion matrices
+:mod:`armsim.gui.examples_classes`'. Every fact lives in the tab's
 :class:`~armsim.gui.examples_state.ExamplesState`: a control writes through it
 (a refused value is named beside the controls and nothing changes) and shows
 what it holds, updated inside a ``QSignalBlocker``; no code rebuilds the setup
@@ -37,14 +38,17 @@ from PySide6.QtWidgets import (
 from armsim.core.datasets import BUILT_IN, DataError
 from armsim.core.example_lessons import EXAMPLE_LESSONS
 from armsim.core.params import ParamError, shown
-from armsim.core.training import LOSSES, MODELS, TRAIN_LEARNERS, train
-from armsim.gui.examples_plots import ArmsPlot, ChainTable, DataPlot, LossPlot, accuracy_words, probe_words
+from armsim.core.training import LOSSES, MODELS, OFFSET_SOFTMAX_WORDS, TRAIN_LEARNERS, train
+from armsim.gui.examples_classes import ClassesPanel, ProbabilityBars, accuracy_words
+from armsim.gui.examples_plots import ArmsPlot, ChainTable, DataPlot, LossPlot, probe_words, shown_example
 from armsim.gui.examples_state import DEFAULT_LESSON, ExamplesState, fitting_setup
 from armsim.gui.jobs import Job, JobContext, Jobs
 from armsim.render.theme import LIGHT, Theme
 
 OPEN_FILE = "Open CSV file…"
 MAX_LINKS = 12
+# The offset + softmax note: amber, a warning that is no error (errors are red).
+NOTE_STYLE = "color: #5c3d00; background: #ffe8a3;"
 # The typed fields: setup field, label, whole number (batch's 0 means the full batch, None in the setup).
 FIELDS = (("eta", "eta", False), ("epochs", "epochs", True), ("batch", "batch (0 = full)", True),
           ("test_fraction", "test fraction", False), ("seed", "seed", True))
@@ -84,22 +88,28 @@ class ExamplesView(QWidget):
         self._job: Job | None = None
         self._build_controls()
         self.arms, self.model_plot, self.loss_plot = ArmsPlot(theme), DataPlot(theme), LossPlot(theme)
+        self.bars = ProbabilityBars(theme)
         plots = QHBoxLayout()
-        for plot in (self.arms, self.model_plot, self.loss_plot):
+        for plot in (self.arms, self.model_plot, self.loss_plot, self.bars):   # equal: the bars need room for names
             plots.addWidget(plot.plot, 1)
         self.slider = QSlider(Qt.Horizontal)
         self.slider.valueChanged.connect(self._slid)
         self.epoch_label, self.accuracy, self.probe_label = QLabel(), QLabel(), QLabel()
         under = QHBoxLayout()
         under.setSpacing(18)
-        for widget, stretch in ((self.epoch_label, 0), (self.slider, 1), (self.accuracy, 0), (self.probe_label, 0)):
+        for widget, stretch in ((self.epoch_label, 0), (self.slider, 1), (self.probe_label, 0)):
             under.addWidget(widget, stretch)
         self.table_note = QLabel()
         self.table_note.setWordWrap(True)
         self.table = ChainTable()
+        self.classes = ClassesPanel(self.accuracy)
+        self.confusion, self.test_confusion = self.classes.train, self.classes.test
+        lower = QHBoxLayout()
+        lower.addWidget(_column(self.table_note, (self.table, 1)), 1)
+        lower.addWidget(self.classes)
         split = QSplitter(Qt.Vertical)
         split.addWidget(_column((plots, 1), under))
-        split.addWidget(_column(self.table_note, (self.table, 1)))
+        split.addWidget(_column((lower, 1)))
         split.setSizes([340, 260])         # the plots, and the table with room for some rows
         layout = QHBoxLayout(self)
         layout.addWidget(self.side)
@@ -120,6 +130,10 @@ class ExamplesView(QWidget):
         self.lesson.activated.connect(self._lesson_picked)
         self.lesson_text = QLabel()
         self.lesson_text.setWordWrap(True)
+        self.offset_note = QLabel(f"Note: {OFFSET_SOFTMAX_WORDS}.")
+        self.offset_note.setWordWrap(True)
+        self.offset_note.setStyleSheet(NOTE_STYLE)
+        self.offset_note.setContentsMargins(6, 4, 6, 4)  # margins, not CSS padding: the wrapped height counts them
         self.data_box = QComboBox()
         for name in BUILT_IN:
             self.data_box.addItem(name, name)
@@ -167,15 +181,15 @@ class ExamplesView(QWidget):
         buttons = QHBoxLayout()
         for widget in (self.train_button, self.cancel_button):
             buttons.addWidget(widget)
-        # Train and the messages stay in sight below the scrolled fields.
-        self.side = _column((scroll, 1), buttons, self.progress, self.message)
+        # Train, the messages and the offset + softmax note stay in sight below the scrolled fields.
+        self.side = _column((scroll, 1), self.offset_note, buttons, self.progress, self.message)
         self.side.setMinimumWidth(330)
         self.side.setMaximumWidth(380)
         self._set_busy(False)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
-        for plot in (self.arms, self.model_plot, self.loss_plot):
+        for plot in (self.arms, self.model_plot, self.loss_plot, self.bars):
             plot.apply_theme(theme, QFont(self.font()))
         self.redraw()
 
@@ -272,6 +286,7 @@ class ExamplesView(QWidget):
         for name, edit in self.fields.items():
             with QSignalBlocker(edit):
                 edit.setText(self._field_text(name))
+        self.offset_note.setVisible(s.loss == "softmax" and s.model == "offset")
 
     def _show_data(self) -> None:
         data = self.state.data
@@ -305,7 +320,11 @@ class ExamplesView(QWidget):
         self.arms.show(setup, train_set, test_set, p, probe)
         self.model_plot.show(setup, train_set, test_set, p, probe, result, epoch)
         self.loss_plot.show(result, epoch)
+        x, words = shown_example(train_set, probe)
+        self.bars.show(setup, s.data, p, x)
+        self.bars.set_title(f"p, {words}")
         self.accuracy.setText(accuracy_words(result, train_set, test_set, epoch))
+        self.classes.fill(result, s.data, train_set, test_set, epoch, self.theme)
         self._show_probe(setup, p, probe)
         self.table_note.setText(self.table.fill(setup, train_set, p))
 

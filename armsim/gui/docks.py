@@ -26,7 +26,7 @@ DOCK_CHROME = 40            # pixels of a dock's title bar and tab bar around it
 
 
 class BottomDocks:
-    """The three bottom docks of ``window`` (a MainWindow) and what they show."""
+    """The bottom docks of ``window`` (a MainWindow) and what they show."""
 
     def __init__(self, window):
         self.window = w = window
@@ -136,7 +136,7 @@ class BottomDocks:
     def inspect_shown(self) -> None:
         """The chain-rule tab came to the front: it shows the epoch on screen."""
         w, result = self.window, self.state.result
-        if result is not None and result.epochs_run:
+        if result is not None and result.epochs_run and w.epoch_shown > 0:     # epoch 0 made no update
             p = result.params_at(w.epoch_shown)
             self.inspector.show_epoch(result.epoch(w.epoch_shown), p.goal, learner=p.learner, params=p)
         elif self.state.run_state != "idle" and w.record_shown is not None and w.record_shown.delta is not None:

@@ -182,3 +182,16 @@ def test_a_run_paused_mid_flight_replays_its_epochs_exactly(qtbot, make_window):
         np.testing.assert_array_equal(drawn_pose(window)[1], result_pose(expected, j)[1])
         assert list(marker(window)[0]) == [j] and marker(window)[1][0] == expected.errors[j]
     assert window.state.run_state == "paused" and window.state.result is None
+
+
+def test_the_chain_rule_tab_brought_back_at_a_replayed_epoch_0_shows_the_first_update(qtbot, finished):
+    window, r, result = finished
+    r.slider.setValue(0)
+    docks = window.docks
+    docks.compare_dock.raise_()               # the chain-rule tab goes behind ...
+    qtbot.waitUntil(lambda: docks.inspector_dock.visibleRegion().isEmpty(), timeout=3000)
+    docks.inspector_dock.raise_()             # ... and comes back at epoch 0, which made no update
+    qtbot.waitUntil(lambda: not docks.inspector_dock.visibleRegion().isEmpty(), timeout=3000)
+    assert window.epoch_shown == 0
+    # the update epoch 0 leads to, from the start angles (as Replay shows at epoch 0)
+    assert float(docks.inspector.table.item(0, 1).text()) == pytest.approx(result.epoch(0).angles_deg[0], abs=1e-4)

@@ -11,6 +11,8 @@ and the small-screen ones, each a single shot named for its screen:
 
     xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \
         python scripts/screenshots.py assets small-1366x768.png
+    xvfb-run -a -s "-screen 0 1024x768x24" env QT_QPA_PLATFORM=xcb \
+        python scripts/screenshots.py assets small-1024x768.png
     xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=2 \
         python scripts/screenshots.py assets small-scale2.png
 
@@ -135,9 +137,41 @@ def main(folder: str) -> None:
 
     follow(window, folder)
     race(window, folder)
+    overshoot(window, folder)
+    tour(window, folder)
+    # the Learn from examples tab: legs, wave, legs3 (scripts/ is on the path when this file runs)
+    from shot_examples import examples
+    examples(window, folder)
     window.close()
     basin_maps(folder)
     app.quit()
+
+
+def overshoot(window: MainWindow, folder: str) -> None:
+    """The signed residual of an overshooting run, eta lowered mid-run (marked on the error curve)."""
+    window.set_setup(Params(eta=0.65, epochs=40))
+    window.docks.inspector_dock.raise_()
+    window.actions.residual.setChecked(True)
+    for _ in range(12):
+        window.step()
+        settle(150)
+    window.state.update(eta=0.25)
+    window.state.set_speed(math.inf)
+    run_to_end(window)
+    shoot("overshoot.png", folder)
+    window.actions.residual.setChecked(False)
+
+
+def tour(window: MainWindow, folder: str) -> None:
+    """The guided tour open at its divergence step, after the class pushed eta past eta_crit and ran."""
+    window.actions.tour.trigger()
+    panel = window.tour_panel
+    k = next(i for i, step in enumerate(panel.tour.steps) if step.title == "Divergence")
+    panel.go(k)
+    settle()
+    run_to_end(window)
+    shoot("tour.png", folder)
+    window.tour_panel.dock.hide()
 
 
 def race(window: MainWindow, folder: str) -> None:

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
     QToolBar,
     QWidget,
 )
@@ -38,19 +40,21 @@ SHORTCUTS = ("Space: run / pause / resume\nRight or S: step one epoch\nLeft / Ri
              "Ctrl+Q: quit")
 #: The window's shortcuts that are plain keys: a focused input may want them for itself.
 PLAIN_KEYS = {Qt.Key_Space, Qt.Key_Left, Qt.Key_Right, Qt.Key_S, Qt.Key_P, Qt.Key_R, Qt.Key_L, Qt.Key_F,
-              Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus}
+              Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus, Qt.Key_D, Qt.Key_PageDown, Qt.Key_PageUp}
 #: Modifiers a plain key may come with: the keypad's, and Shift (+ is Shift and = on many keyboards).
 PLAIN_MODIFIERS = Qt.ShiftModifier | Qt.KeypadModifier
 ARROWS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down}
-#: Plain keys only a field one types into uses (a list chooses by letter, not by + or -): the eta keys.
-TYPED_KEYS = {Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus}
+#: Plain keys only a field one types into keeps: the eta keys (a list chooses by letter, not by + or -)
+#: and the guided tour's clicker keys (a clicker must still turn the page after a list was used).
+TYPED_KEYS = {Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus, Qt.Key_PageDown, Qt.Key_PageUp}
+TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
 
 
 def _uses_key(widget: QWidget | None, key: int) -> bool:
     """True when the focused ``widget`` would use the plain ``key`` itself."""
     if key not in PLAIN_KEYS:
         return False
-    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+    if isinstance(widget, TEXT_FIELDS):
         return True                                 # typing
     if key in TYPED_KEYS:
         return False
@@ -109,8 +113,8 @@ class Actions:
                             w.arm_view.reframe)
         self.colour_safe = action("Colour-blind-safe colours", [], "orange dashed start, blue solid final",
                                   lambda _on: w.apply_theme(), checkable=True)
-        self._focus_keys = _FocusKeys(w)          # removed from the application with the window
-        QApplication.instance().installEventFilter(self._focus_keys)
+        self._focus_keys = _FocusKeys(w)          # on the application while the window shows
+        self.hold_keys()
 
         bar = QToolBar("Run")
         bar.setObjectName("runbar")
@@ -178,6 +182,16 @@ class Actions:
         self.about = help_menu.addAction("About armsim", lambda: help_window.show_about(w))
         w.addAction(self.glossary)
         self.update_enabled()
+
+    def hold_keys(self) -> None:
+        """Put the focus-keys filter on the application (again: Qt keeps one copy of a filter)."""
+        QApplication.instance().installEventFilter(self._focus_keys)
+
+    def release_keys(self) -> None:
+        """Take the focus-keys filter off the application (the window closes; it may live on until collected)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._focus_keys)
 
     def _history(self, can_undo: bool, can_redo: bool) -> None:
         self.undo.setEnabled(can_undo)

@@ -417,6 +417,10 @@ class MainWindow(QMainWindow):
             files.open_scenario(self, path)
 
     # -- lifetime -----------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        self.actions.hold_keys()        # shown again after a close: its focused inputs keep their keys again
+        super().showEvent(event)
+
     def closeEvent(self, event) -> None:
         if self.close_when_export_ends is not None:     # inside the export's event loop: unwind it first
             self.close_when_export_ends()
@@ -427,4 +431,5 @@ class MainWindow(QMainWindow):
         if self.actions.presentation.isChecked():
             self.actions.presentation.setChecked(False)     # store the normal geometry, not full screen
         settings.store(self)
+        self.actions.release_keys()      # a closed window's key filter must not see the application's events
         super().closeEvent(event)

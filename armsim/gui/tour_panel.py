@@ -12,25 +12,21 @@ whether the step's wait is met.
 
 Page Down / Page Up (what presentation clickers send) move through the steps
 while the tour is open, wherever the focus is, except in a text field, which
-keeps them for itself (window-level actions; see :class:`_TextKeys`).
+keeps them for itself (window-level actions; the window's one key filter,
+:mod:`armsim.gui.actions`, lets a text field keep them).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -39,22 +35,10 @@ from armsim.core.example_lessons import EXAMPLE_LESSONS
 from armsim.core.tour import Event, Tour, TourStep, done_words, wait_met, waiting_words
 from armsim.io.lesson_files import LessonError, built_in_tour, load_lesson
 
-#: Where a focused widget keeps Page Up / Page Down for itself: text (a spin box has a line edit).
-TEXT_FIELDS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
-CLICKER_KEYS = (Qt.Key_PageDown, Qt.Key_PageUp)
 WAITING_STYLE = "color: #8a5a00; font-size: 17px"
 #: The dock's width when the tour opens: a share of the window, at least MIN_WIDTH pixels.
 WIDTH_SHARE, MIN_WIDTH = 0.24, 380
 DONE_STYLE = "color: #1b5e20; font-size: 17px; font-weight: bold"
-
-
-class _TextKeys(QObject):
-    """Lets a focused text field keep Page Up / Page Down (Qt's ShortcutOverride) instead of the tour."""
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.ShortcutOverride and event.key() in CLICKER_KEYS and isinstance(obj, TEXT_FIELDS):
-            event.accept()
-        return False
 
 
 def _label(style: str, name: str) -> QLabel:
@@ -277,6 +261,4 @@ def install(window) -> TourPanel:
         window.addAction(a)
         panel.keys.append(a)
     dock.visibilityChanged.connect(lambda _shown: [a.setEnabled(not dock.isHidden()) for a in panel.keys])
-    panel._text_keys = _TextKeys(window)      # removed from the application with the window
-    QApplication.instance().installEventFilter(panel._text_keys)
     return panel

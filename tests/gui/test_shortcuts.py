@@ -176,4 +176,3 @@ def test_every_file_and_help_menu_item(qtbot, window, tmp_path, monkeypatch):
     assert np.isfinite(window.state.result.errors).all()
     press_in_menu(qtbot, window, "File", "Quit")
     assert not window.isVisible()
-

@@ -24,6 +24,7 @@ from armsim.core.training import (
     OFFSET_SOFTMAX_WORDS,
     TRAIN_DIVERGENCE,
     TRAIN_LEARNERS,
+    SplitError,
     TrainResult,
     TrainSetup,
     train,
@@ -118,6 +119,8 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         if args.data is not None:
             from armsim.io.data_files import load_csv
+            if not args.data.strip():
+                raise DataError("the file name is empty")
             data = load_csv(args.data)
         else:
             data = built_in(args.dataset)
@@ -136,8 +139,10 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"argument {TRAIN_FLAGS.get(name, name)}: {e.rule}")
     try:
         result = train(setup, data)
+    except SplitError as e:
+        return _fail(parser, f"argument --test-fraction: {e}")
     except DataError as e:
-        return _fail(parser, f"argument {'--data' if args.data else '--dataset'}: {e}")
+        return _fail(parser, f"argument {'--data' if args.data is not None else '--dataset'}: {e}")
     if args.json:
         print(json.dumps(result_json(result, data), allow_nan=False))
         return 0

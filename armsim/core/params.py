@@ -100,7 +100,8 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
         raise ParamError(name, f"must be a whole number, got {shown(value)}")
     number = int(value)
     if not low <= number <= high:
-        raise ParamError(name, f"must be between {low} and {high:,}, got {number:,}")
+        got = f"{number:,}" if abs(number) < 10 ** 30 else f"a number of {len(str(abs(number))):,} digits"
+        raise ParamError(name, f"must be between {low} and {high:,}, got {got}")
     return number
 
 

@@ -66,8 +66,14 @@ MODELS = ("offset", "input")
 LOSSES = ("squared", "logistic", "softmax")
 TRAIN_LEARNERS = ("gradient", "momentum", "adam")
 RISES_TO_DIVERGE = 5
-#: Most work one training run may ask for: epochs x rows x links (about 10 s here at the top).
+#: Most work one training run may ask for, in two parts: the arithmetic, epochs x rows x parameters x arms
+#: (about 4e7 a second here: 10 s at the bound), and the updates, epochs x batches per epoch (each about
+#: 80 us of numpy calls whatever its size: 80 s at the bound, the most epochs a full batch takes). The
+#: window trains off its thread with Cancel; these refuse what no one would wait for.
 MAX_TRAIN_COST = 400_000_000
+MAX_UPDATES = 1_000_000
+#: Most values in one gradient's arrays, rows x parameters x arms (each array 8 bytes a value).
+MAX_GRADIENT_SIZE = 10_000_000
 #: Most parameter values a run keeps for its history (epochs x arms x parameters), as Params' bound.
 MAX_TRAIN_HISTORY = 20_000_000
 OFFSET_SOFTMAX_WORDS = ("with the offset model every class's score carries the same x, which softmax cancels: "
@@ -301,6 +307,10 @@ class TrainResult:
         return counts
 
 
+class SplitError(DataError):
+    """The data set is fine but the rows the split leaves for training are not (name the test fraction)."""
+
+
 def check_data(setup: TrainSetup, data: DataSet) -> None:
     """Refuse data the loss cannot take (DataError, one line)."""
     if len(data) < 2:
@@ -309,23 +319,35 @@ def check_data(setup: TrainSetup, data: DataSet) -> None:
         if not data.integer_labels:
             bad = next(v for v in data.y.tolist() if v < 0 or v != round(v))
             raise DataError(f"{data.name}: softmax needs class names or whole-number labels 0..C-1, got {bad:g}")
-        C = data.class_count
-        if len(np.unique(data.y)) < 2:
+        C, present = data.class_count, np.unique(data.y).astype(int)
+        if len(present) < 2:
             raise DataError(f"{data.name}: softmax needs at least 2 classes, every row is class "
                             f"{data.class_name(int(data.y[0]))}")
         if C > MAX_CLASSES:
-            raise DataError(f"{data.name}: at most {MAX_CLASSES} classes, got {C}")
+            raise DataError(f"{data.name}: at most {MAX_CLASSES} classes (labels 0 to {MAX_CLASSES - 1}), got "
+                            f"label {C - 1}")
+        if len(present) < C:
+            missing = next(c for c in range(C) if c not in set(present.tolist()))
+            raise DataError(f"{data.name}: class {data.class_name(missing)} has no rows (labels must be 0..C-1 "
+                            "with every class present)")
     elif setup.loss == "logistic":
         if not data.binary:
             bad = next(v for v in data.y.tolist() if v not in (0.0, 1.0))
             raise DataError(f"{data.name}: the logistic loss needs labels 0 or 1 (two classes), got {bad:g}")
     elif data.classes is not None and len(data.classes) > 2:
         raise DataError(f"{data.name}: the squared loss needs numeric labels, got {len(data.classes)} classes")
-    cost = setup.epochs * len(data) * setup.n_links * arms_for(setup, data)
-    if cost > MAX_TRAIN_COST:
-        raise DataError(f"{data.name}: {setup.epochs:,} epochs x {len(data):,} rows x {setup.n_links} links"
-                        f"{'' if arms_for(setup, data) == 1 else f' x {arms_for(setup, data)} arms'} is "
-                        f"too much work (at most {MAX_TRAIN_COST:,})")
+    arms, P = arms_for(setup, data), start_params(setup).shape[1]
+    each = f"{len(data):,} rows x {P} parameters" + ("" if arms == 1 else f" x {arms} arms")
+    if len(data) * P * arms > MAX_GRADIENT_SIZE:
+        raise DataError(f"{data.name}: {each} is too large a gradient (at most {MAX_GRADIENT_SIZE:,} values)")
+    if setup.epochs * len(data) * P * arms > MAX_TRAIN_COST:
+        raise DataError(f"{data.name}: {setup.epochs:,} epochs x {each} is too much work "
+                        f"(at most {MAX_TRAIN_COST:,})")
+    batch = len(data) if setup.batch is None else min(setup.batch, len(data))
+    updates = setup.epochs * -(-len(data) // batch)
+    if updates > MAX_UPDATES:
+        raise DataError(f"{data.name}: {setup.epochs:,} epochs of {-(-len(data) // batch):,} batches of {batch} rows "
+                        f"is {updates:,} updates, too many (at most {MAX_UPDATES:,}: a larger batch or fewer epochs)")
     size = (setup.epochs + 1) * start_params(setup, arms_for(setup, data)).size
     if size > MAX_TRAIN_HISTORY:
         raise DataError(f"{data.name}: {setup.epochs:,} epochs of {size // (setup.epochs + 1)} parameters is too "
@@ -359,6 +381,9 @@ def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
     """
     model, loss, lengths = setup.model, setup.loss, np.asarray(setup.lengths)
     x, y = train_set.x, train_set.y
+    # a joint's angle is linear in x (input model): its largest turn is at the smallest or largest input
+    every = np.concatenate((x, test_set.x))
+    extremes = np.array([every.min(), every.max()])
     p = start_params(setup, arms)
     step = _learner_step(setup)
     rows = {"gradient": 0, "momentum": 1, "adam": 2}[setup.learner]
@@ -386,12 +411,13 @@ def iter_training(setup: TrainSetup, train_set: DataSet, test_set: DataSet,
                 t += 1
                 delta, state = step(p, g, state, t)
                 p = p + delta
-                turn = max(turn, largest_turn(model, delta, x))
+                turn = max(turn, largest_turn(model, delta, extremes))
             yield (epoch, p, *losses(p), turn)
 
 
 def largest_turn(model: str, delta: np.ndarray, x: np.ndarray) -> float:
-    """The most one update turns any example's joint, radians: ``|delta w|``, or ``|delta a x_k + delta b|``."""
+    """The most one update turns the joint of an example at any of the inputs ``x``, radians: ``|delta w|``,
+    or ``|delta a x + delta b|`` (linear in x: the inputs' smallest and largest are enough)."""
     if model == "offset":
         return float(np.max(np.abs(delta)))
     n = delta.shape[1] // 2
@@ -406,7 +432,12 @@ def train(setup: TrainSetup, data: DataSet, stop: Callable[[], bool] | None = No
     """
     check_data(setup, data)
     train_set, test_set = data.split(setup.test_fraction, setup.seed)
-    check_data(setup, train_set)
+    try:
+        check_data(setup, train_set)
+    except DataError as e:
+        why = str(e).removeprefix(f"{data.name}: ")
+        raise SplitError(f"a test fraction of {setup.test_fraction:g} (seed {setup.seed}) leaves "
+                         f"{len(train_set)} of {len(data)} rows for training: {why}") from None
     params, losses, tests = [], [], []
     status, reason, rises = "max_epochs", f"all {setup.epochs} epochs ran", 0
     arms = arms_for(setup, data)

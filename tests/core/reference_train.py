@@ -61,7 +61,8 @@ def loss(loss_name, model, lengths, params, xs, ys):
             total += 0.5 * (y - Y) ** 2
         else:
             p = 1.0 / (1.0 + math.exp(-Y))
-            total += -(y * math.log(p) + (1 - y) * math.log(1 - p))
+            q = 1.0 / (1.0 + math.exp(Y))            # 1 - p, without the cancellation of 1 - p for large Y
+            total += -(y * math.log(p) + (1 - y) * math.log(q))
     return total / len(xs)
 
 

@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -265,11 +266,12 @@ def test_bad_train_flags_exit_2_with_one_line_naming_them(capsys, args, words):
 @st.composite
 def softmax_problems(draw):
     C = draw(st.integers(2, 5))
-    K = draw(st.integers(2, 14))
+    K = draw(st.integers(C, 14))
     n = draw(st.integers(1, 4))
     xs = draw(st.lists(st.floats(-3, 3).map(lambda v: round(v, 3)), min_size=K, max_size=K))
-    labels = draw(st.lists(st.integers(0, C - 1), min_size=K, max_size=K))
-    labels[0], labels[-1] = 0, C - 1                       # at least two classes, and C of them
+    # every class has a row (labels 0..C-1), in any order
+    labels = draw(st.permutations(list(range(C)) + draw(st.lists(st.integers(0, C - 1), min_size=K - C,
+                                                                   max_size=K - C))))
     setup = TrainSetup(model=draw(st.sampled_from(["offset", "input"])), loss="softmax",
                        angles_deg=tuple(draw(st.lists(st.floats(-90, 90), min_size=n, max_size=n))),
                        lengths=tuple(draw(st.lists(st.floats(0.2, 2.0), min_size=n, max_size=n))),
@@ -367,3 +369,37 @@ def test_every_kind_of_bad_data_file_exits_2_with_one_line(capsys, tmp_path, mak
     code, out, err = run_cli(capsys, "train", "--data", str(make(tmp_path)))
     assert code == 2 and not out and len(err.strip().splitlines()) == 1, err
     assert err.startswith("armsim train: error: argument --data: ") and words in err
+
+
+@pytest.mark.parametrize("args, flag, words", [
+    (["--dataset", "legs", "--test-fraction", "0.9"], "--test-fraction", "leaves 1 of 14 rows for training"),
+    (["--dataset", "legs", "--angles", "0", "--batch", "1", "--epochs", "100000"], "--dataset", "updates, too many"),
+    (["--dataset", "legs", "--epochs", "9" * 500], "--epochs", "a number of 500 digits"),
+    (["--data", ""], "--data", "the file name is empty"),
+])
+def test_train_names_the_flag_a_refusal_comes_from(capsys, args, flag, words):
+    code, out, err = run_cli(capsys, "train", *args)
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and not out and f"argument {flag}: " in last and words in last and len(last) < 300, last
+
+
+@pytest.mark.parametrize("labels, words", [([0, 2, 0, 2], "class 1 has no rows"), ([1, 2, 2, 1], "class 0 has no rows"),
+                                           ([0, 50, 0, 50], "at most 10 classes (labels 0 to 9), got label 50")])
+def test_softmax_refuses_integer_labels_that_leave_a_class_empty(labels, words):
+    with pytest.raises(DataError, match=re.escape(words)):
+        train(TrainSetup(model="input", loss="softmax"), DataSet("gaps", [1.0, 2.0, 3.0, 4.0], labels))
+
+
+def test_the_gradient_s_size_is_bounded_before_any_array_is_made():
+    data = DataSet("wide", np.linspace(-1, 1, 10_000), np.arange(10_000) % 10)
+    setup = TrainSetup(model="input", loss="softmax", angles_deg=(1.0,) * 60, epochs=1)
+    with pytest.raises(DataError, match="too large a gradient"):
+        train(setup, data)
+
+
+def test_the_turn_rule_counts_every_inputs_arm_from_the_extremes():
+    # delta a x + delta b at x = -3 and x = 5: the largest |.| of any x in between is at one of them
+    delta = np.array([[0.4, -0.1, 0.2, 0.3]])
+    xs = np.linspace(-3, 5, 101)
+    brute = np.max(np.abs(delta[:, None, :2] * xs[None, :, None] + delta[:, None, 2:]))
+    assert training.largest_turn("input", delta, np.array([-3.0, 5.0])) == pytest.approx(brute, rel=1e-15)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -420,6 +421,11 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         self.actions.hold_keys()        # shown again after a close: its focused inputs keep their keys again
         super().showEvent(event)
+        # The docks' tab bars exist once the window lays out: on a small screen their titles scroll,
+        # whole, instead of shrinking to "Ch..." and "Comp...".
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     def closeEvent(self, event) -> None:
         if self.close_when_export_ends is not None:     # inside the export's event loop: unwind it first

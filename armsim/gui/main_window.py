@@ -376,6 +376,8 @@ class MainWindow(QMainWindow):
         self.readout.setStyleSheet(f"font-size: {theme.font_px}px")
         self.actions.toolbar.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
         self.replay.setStyleSheet(f"font-size: {theme.font_px}px" if presenting else "")
+        if getattr(self, "tour_panel", None) is not None:      # installed last in __init__
+            self.tour_panel.set_presenting(presenting)
 
     def set_presentation(self, on: bool) -> None:
         """Full screen with large text and thick lines, and the banner of eta, epoch, error and verdict; the
@@ -398,6 +400,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
             if getattr(self, "_geometry_before", None) is not None:
                 self.restoreGeometry(self._geometry_before)
+                settings.fit_on_screen(self)     # docks shown during the mode may have grown the window
         self.apply_theme()
 
     def keyPressEvent(self, event) -> None:

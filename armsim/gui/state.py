@@ -102,14 +102,17 @@ class AppState(QObject):
         return self._params.eta
 
     def set_params(self, params: Params) -> None:
-        """Take a whole new setup (a file, a lesson, the landscape's click); it can be undone.
+        """Take a whole new setup (a file, a lesson, a tour step, the landscape's click): one undo step
+        of its own, never merged with the changes around it.
 
         Raises
         ------
         ParamError
             When the window cannot show it (:func:`window_problem`); nothing changes then.
         """
+        self.history.seal()
         self._take(params, record=True)
+        self.history.seal()
 
     def undo(self) -> bool:
         """Go back to the setup before the last change (False: there is none)."""
@@ -121,9 +124,7 @@ class AppState(QObject):
 
     def reset_to_defaults(self) -> None:
         """The post's setup (:class:`Params`' defaults), as one undoable change."""
-        self.history.seal()
         self.set_params(Params())
-        self.history.seal()
 
     def _step(self, params: Params | None) -> bool:
         if params is None:
@@ -158,7 +159,7 @@ class AppState(QObject):
             The change breaks a rule of the model or of the window; the setup is unchanged.
         """
         new = self._params.with_(**changes)
-        self.set_params(new)
+        self._take(new, record=True)        # a control's change: quick ones to the same field merge
         return new
 
     # -- playback speed -------------------------------------------------------------------

@@ -17,6 +17,8 @@ keeps them for itself (window-level actions; the window's one key filter,
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -33,12 +35,17 @@ from PySide6.QtWidgets import (
 
 from armsim.core.example_lessons import EXAMPLE_LESSONS
 from armsim.core.tour import Event, Tour, TourStep, done_words, wait_met, waiting_words
+from armsim.gui.state import window_problem
 from armsim.io.lesson_files import LessonError, built_in_tour, load_lesson
 
-WAITING_STYLE = "color: #8a5a00; font-size: 17px"
+WAITING_STYLE = "color: #8a5a00; font-size: {px}px"
 #: The dock's width when the tour opens: a share of the window, at least MIN_WIDTH pixels.
 WIDTH_SHARE, MIN_WIDTH = 0.24, 380
-DONE_STYLE = "color: #1b5e20; font-size: 17px; font-weight: bold"
+DONE_STYLE = "color: #1b5e20; font-size: {px}px; font-weight: bold"
+#: Each line's style and its text size in pixels: at a desk, and in presentation mode (28 px at least).
+STYLES = {"tour_title": ("color: #555", 15, 28), "step_title": ("font-weight: bold", 26, 40), "step_text": ("", 19, 30),
+          "step_try": ("", 17, 28), "step_predict": ("font-style: italic", 17, 28), "step_counter": ("", 15, 28)}
+STATUS_PX = (17, 28)
 
 
 def _label(style: str, name: str) -> QLabel:
@@ -62,13 +69,15 @@ class TourPanel(QWidget):
         self.met = False                # the current step's wait has happened
         self._applying = False          # the step's own setup is being applied: not the class's doing
         self._aim = None                # the target when the step was shown
+        self._params = window.state.params      # the setup last seen: a move changes its aim alone
         self._was_idle = True
-        self.tour_title = _label("font-size: 15px; color: #555", "tour_title")
-        self.title = _label("font-size: 26px; font-weight: bold", "step_title")
-        self.text = _label("font-size: 19px", "step_text")
-        self.try_line = _label("font-size: 17px", "step_try")
-        self.predict_line = _label("font-size: 17px; font-style: italic", "step_predict")
-        self.status = _label(WAITING_STYLE, "step_status")
+        self.presenting = False
+        self.tour_title = _label("", "tour_title")
+        self.title = _label("", "step_title")
+        self.text = _label("", "step_text")
+        self.try_line = _label("", "step_try")
+        self.predict_line = _label("", "step_predict")
+        self.status = _label("", "step_status")
         self.back = QPushButton("◀ Back")
         self.next = QPushButton("Next ▶")
         self.counter = QLabel()
@@ -95,12 +104,28 @@ class TourPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
+        self.set_presenting(False)
         state = window.state
         state.runStateChanged.connect(self._run_state_changed)
         state.resultChanged.connect(self._result_changed)
         state.etaChanged.connect(self._eta_changed)
         state.setupChanged.connect(self._setup_changed)
         state.aimChanged.connect(self._setup_changed)
+
+    def set_presenting(self, on: bool) -> None:
+        """Text sizes for a desk or, in presentation mode, for the back of a room (28 px at least)."""
+        self.presenting = bool(on)
+        k = 2 if on else 1
+        for label in (self.tour_title, self.title, self.text, self.try_line, self.predict_line, self.counter):
+            style, *sizes = STYLES[label.objectName()]
+            label.setStyleSheet(f"{style}; font-size: {sizes[k - 1]}px" if style else f"font-size: {sizes[k - 1]}px")
+        self._status_px = STATUS_PX[k - 1]
+        for button in (self.back, self.next):
+            button.setStyleSheet(f"font-size: {STATUS_PX[k - 1]}px")
+        if self.tour is not None:
+            self._show_status()
+        else:
+            self.status.setStyleSheet(WAITING_STYLE.format(px=self._status_px))
 
     # -- moving ---------------------------------------------------------------------------
     @property
@@ -126,9 +151,9 @@ class TourPanel(QWidget):
                 w.set_setup(step.setup)
             finally:
                 self._applying = False
-        self._aim = w.state.params.aim
+        self._aim, self._params = w.state.params.aim, w.state.params
         self._was_idle = w.state.run_state == "idle"
-        if step.tab is not None:
+        if step.tab is not None and not w.actions.presentation.isChecked():    # full screen shows no docks
             dock = w.findChild(QDockWidget, step.tab)
             if dock is not None:
                 dock.show()
@@ -172,11 +197,11 @@ class TourPanel(QWidget):
         if step.wait is None:
             self.status.setText(step.done_text)
             self.status.setVisible(bool(step.done_text))
-            self.status.setStyleSheet(WAITING_STYLE)
+            self.status.setStyleSheet(WAITING_STYLE.format(px=self._status_px))
             return
         self.status.setVisible(True)
         self.status.setText(done_words(step) if self.met else waiting_words(step))
-        self.status.setStyleSheet(DONE_STYLE if self.met else WAITING_STYLE)
+        self.status.setStyleSheet((DONE_STYLE if self.met else WAITING_STYLE).format(px=self._status_px))
 
     # -- what happens ---------------------------------------------------------------------
     def report(self, event: Event) -> None:
@@ -203,8 +228,12 @@ class TourPanel(QWidget):
     def _setup_changed(self, params) -> None:
         if self._applying:
             return
-        if params.aim != self._aim:
-            self._aim = params.aim
+        moved = params.aim != self._aim
+        # The class moved the target: the same setup but for its aim (an undo, a preset or a new
+        # task changes more, and is not the action the step waits for).
+        same_task = params.task == self._params.task and params.aimed_at(self._params.aim) == self._params
+        self._aim, self._params = params.aim, params
+        if moved and same_task:
             self.report(Event("target"))
 
 
@@ -214,7 +243,9 @@ def open_tour(window, tour: Tour) -> None:
     panel.dock.show()
     panel.dock.raise_()
     # wide enough for a paragraph in large type: the text is read from the back of the room
-    window.resizeDocks([panel.dock], [max(MIN_WIDTH, int(window.width() * WIDTH_SHARE))], Qt.Horizontal)
+    # (but never more than a third of a small window: the plots and the controls keep their room)
+    width = min(max(MIN_WIDTH, int(window.width() * WIDTH_SHARE)), window.width() // 3)
+    window.resizeDocks([panel.dock], [width], Qt.Horizontal)
     for a in panel.keys:
         a.setEnabled(True)
     panel.open(tour)
@@ -236,6 +267,12 @@ def open_lesson_file(window, path: str | None = None) -> bool:
     except LessonError as e:
         QMessageBox.warning(window, "Cannot open lesson", f"{e}\n\nNothing was changed.")
         return False
+    for k, step in enumerate(tour.steps, 1):        # the model takes it; the window must show it too
+        problem = None if step.setup is None else window_problem(step.setup)
+        if problem is not None:
+            QMessageBox.warning(window, "Cannot open lesson", f"{os.path.basename(path)}: step {k}: "
+                                f"{problem.rule}\n\nNothing was changed.")
+            return False
     open_tour(window, tour)
     return True
 

@@ -182,6 +182,7 @@ class ErrorPlot(LivePlot):
         font.setPixelSize(t.font_px)
         self.readout.setFont(font)
         style_axes(self.getPlotItem(), t, self.font())
+        self.mark_etas(self.eta_marks)
 
     # -- data ---------------------------------------------------------------------------
     def _make_room(self, capacity: int) -> None:
@@ -242,7 +243,7 @@ class ErrorPlot(LivePlot):
                 line.label.setFormat(f"eta {eta:g}")
                 line.label.setColor(t.target)
                 font = self.font()
-                font.setPixelSize(max(12, int(t.font_px * 0.8)))
+                font.setPixelSize(t.font_px)
                 line.label.setFont(font)
                 line.show()
             else:

@@ -37,7 +37,11 @@ class ResidualPlot(LivePlot):
         self.zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.curves = [ErrorCurve(premapped=True, name=name) for name in NAMES[1]]
-        self.legend = item.addLegend(offset=(-8, 8))
+        # The legend is a row above the data (as the arm's), never over the curve it names.
+        self.legend = pg.LegendItem(colCount=2, frame=False)
+        item.layout.addItem(self.legend, 0, 1)
+        item.layout.setAlignment(self.legend, Qt.AlignHCenter | Qt.AlignBottom)
+        self.setMinimumHeight(80)           # a small screen squeezes it rather than the window growing
         for curve in self.curves:
             item.addItem(curve)
         item.addItem(self.zero)

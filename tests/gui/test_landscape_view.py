@@ -45,7 +45,7 @@ def hover(qtbot, view, x_deg, y_deg, done):
     """
     pos = viewport_point(view, x_deg, y_deg)
     steps = (pos + QPoint(k % 2, 0) for k in itertools.count())
-    qtbot.waitUntil(lambda: qtbot.mouseMove(view.plot.viewport(), next(steps)) or done(), timeout=2000)
+    qtbot.waitUntil(lambda: qtbot.mouseMove(view.plot.viewport(), next(steps)) or done(), timeout=10_000)
 
 
 def test_image_is_the_shaded_error_grid_with_joint_i_across(view):

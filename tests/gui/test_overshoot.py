@@ -80,3 +80,24 @@ def test_an_eta_changed_mid_run_is_marked_on_the_error_curve(qtbot, window):
     assert plot.eta_marks == eta_changes(result.etas) == [(4, 0.2)]
     window.actions.reset.trigger()
     assert plot.eta_marks == [] and not line.isVisible()
+
+
+def test_in_presentation_mode_the_residual_and_the_eta_marks_are_legible(qtbot, window):
+    window.set_setup(Params(angles_deg=(30.0, 40.0, 50.0), reach=(1.0, 1.5), eta=0.3, epochs=20))
+    qtbot.keyClick(window.arm_view, Qt.Key_D)
+    window.actions.step.trigger()
+    qtbot.waitUntil(lambda: window.epoch_shown == 1, timeout=5000)
+    window.state.update(eta=0.2)
+    window.actions.step.trigger()
+    qtbot.waitUntil(lambda: window.epoch_shown == 2, timeout=5000)
+    window.actions.presentation.setChecked(True)
+    plot = window.overshoot.plot
+    assert all(c.opts["pen"].widthF() >= 6 for c in plot.curves) and plot.zero.pen.widthF() >= 6
+    label = window.error_plot._eta_lines[0].label
+    assert label.textItem.font().pixelSize() >= 28
+    for _sample, item in plot.legend.items:                   # two names for a point to reach
+        assert int(item.opts["size"].removesuffix("px")) >= 28
+    # the legend is a row above the data, not over the curves
+    box = plot.getPlotItem().vb.sceneBoundingRect()
+    assert len(plot.legend.items) == 2 and not plot.legend.sceneBoundingRect().intersects(box)
+    window.actions.presentation.setChecked(False)

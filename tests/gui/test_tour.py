@@ -3,7 +3,7 @@ import math
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
 from armsim.core.example_lessons import EXAMPLE_LESSONS
 from armsim.core.params import Params
@@ -98,9 +98,14 @@ def test_a_run_and_a_moved_target_meet_their_waits(qtbot, window):
     key(qtbot, window, Qt.Key_S)              # one epoch: a paused run starts
     qtbot.waitUntil(lambda: panel.met, timeout=5000)
     assert panel.status.text().startswith("a run started: ")
+    window.set_setup(Params(angles_deg=(30.0, 40.0, 50.0), reach=(1.5, 1.2)))      # a point to reach
     _go_to(panel, "target_moved")
     assert not panel.met
-    window.state.update(reach=(1.0, 1.0))
+    window.state.undo()                      # not the class's move: the whole setup goes back
+    assert not panel.met
+    window.state.redo()
+    assert not panel.met
+    window.state.update(reach=(1.0, 1.0))    # the point dragged: only the target moved
     assert panel.met and panel.status.text().startswith("the target moved: ")
 
 
@@ -143,3 +148,36 @@ def test_a_good_lesson_file_opens(qtbot, window, tmp_path, monkeypatch):
     window.arm_view.setFocus()
     key(qtbot, window, Qt.Key_PageDown)
     assert panel.title.text() == "Two" and window.state.eta == 0.2
+
+
+def test_a_lesson_the_window_cannot_show_is_refused_when_opened(qtbot, window, tmp_path, monkeypatch):
+    """201 links is a setup the model takes but the window does not: refused at once, not at every step."""
+    before = window.state.params
+    angles = ", ".join(["1"] * 201)
+    path = tmp_path / "wide.toml"
+    path.write_text(f'title = "Wide"\n[[step]]\ntitle = "A"\ntext = "x"\n[[step]]\ntitle = "B"\ntext = "y"\n'
+                    f'[step.params]\nangles_deg = [{angles}]\n', encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a))
+    window.actions.open_lesson.trigger()
+    assert len(warnings) == 1 and "wide.toml: step 2: " in warnings[0][2] and "at most 200 links" in warnings[0][2]
+    assert window.state.params == before and window.tour_panel.tour is None
+
+
+def test_in_presentation_mode_the_tour_reads_from_the_back_of_the_room(qtbot, window):
+    window.actions.tour.trigger()
+    panel = window.tour_panel
+    _go_to(panel, "diverged")
+    window.actions.presentation.setChecked(True)
+    labels = (panel.tour_title, panel.title, panel.text, panel.try_line, panel.predict_line, panel.status,
+              panel.counter, panel.back, panel.next)
+    for widget in labels:
+        widget.ensurePolished()
+        assert widget.font().pixelSize() >= 28, widget.objectName() or widget.text()
+    k = next(i for i, s in enumerate(panel.tour.steps) if s.tab)      # a step's tab stays hidden in full screen
+    panel.go(k)
+    assert window.findChild(QDockWidget, panel.tour.steps[k].tab).isHidden()
+    window.actions.presentation.setChecked(False)
+    panel.status.ensurePolished()
+    assert panel.text.font().pixelSize() < 28

@@ -128,3 +128,15 @@ def test_edit_menu_undoes_a_lesson_and_resets_to_the_defaults(qtbot, window):
     assert window.state.params == Params()
     # the controls show it (one source of truth: they follow the state)
     assert [float(r.angle.text()) for r in window.controls.rows[:3]] == list(Params().angles_deg)
+
+
+def test_whole_setups_in_quick_succession_are_a_step_each(state):
+    """Tour steps and lessons come a key press apart and change the same fields: each is its own undo step."""
+    first, second = Params(angles_deg=(10.0, 15.0, 10.0)), Params(angles_deg=(-20.0, -30.0, -10.0))
+    state.set_params(first)
+    state.set_params(second)               # no time passes on the fake clock
+    state.update(eta=0.2)
+    state.update(eta=0.3)                  # a control's quick changes still merge, apart from the setups
+    assert state.undo() and state.params == second
+    assert state.undo() and state.params == first
+    assert state.undo() and state.params == Params()

@@ -192,3 +192,11 @@ def press_in_menu(qtbot, window, title, text):
     while menu.activeAction() is not target:
         qtbot.keyClick(menu, Qt.Key_Down)
     qtbot.keyClick(menu, Qt.Key_Return)
+
+
+def focused(qtbot, window):
+    """``window`` active with the focus on its canvas (which uses no key itself), so window keys reach it."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    window.arm_view.setFocus()
+    return window

@@ -23,7 +23,7 @@ from armsim.render.live_plot import LivePlot
 from armsim.render.theme import LIGHT, LOG_FLOOR, Theme, style_axes
 
 # LOG_FLOOR is theme's, named here too for the figures that draw this plot (figure.py imports it from here).
-__all__ = ["ErrorCurve", "ErrorPlot", "LOG_FLOOR", "epochs", "for_long_curves"]
+__all__ = ["ErrorCurve", "ErrorPlot", "LOG_FLOOR", "epoch_axes", "epochs", "for_long_curves"]
 
 GROW = 1.25             # a linear error axis that must grow makes this much room above the largest error
 #: Epochs the epoch axis shows at first; a longer run doubles it as it goes (a run of 100,000 epochs that a
@@ -55,6 +55,15 @@ def for_long_curves(plot_item) -> None:
     """
     plot_item.setDownsampling(auto=True, mode="peak")
     plot_item.setClipToView(True)
+
+
+def epoch_axes(plot_item, left: str) -> None:
+    """A plot of one value per epoch: no context menu or auto-range button, a light grid, the axes named."""
+    plot_item.setMenuEnabled(False)
+    plot_item.hideButtons()
+    plot_item.showGrid(x=True, y=True, alpha=0.25)
+    plot_item.setLabel("bottom", "epoch")
+    plot_item.setLabel("left", left)
 
 
 class ErrorCurve(pg.PlotDataItem):
@@ -135,11 +144,7 @@ class ErrorPlot(LivePlot):
     def __init__(self, parent=None, theme: Theme = LIGHT):
         super().__init__(parent, background=theme.background)
         item = self.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setLabel("bottom", "epoch")
-        item.setLabel("left", "error E")
+        epoch_axes(item, "error E")
         for name in ("bottom", "left"):
             item.getAxis(name).setStyle(maxTickLevel=0)               # major grid lines only: cheaper, cleaner
         # log10 values on a log axis come from _log_errors, kept as errors arrive: the log of a million

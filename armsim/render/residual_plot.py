@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from armsim.render.error_plot import ErrorCurve, epochs, for_long_curves
+from armsim.render.error_plot import ErrorCurve, epoch_axes, epochs, for_long_curves
 from armsim.render.live_plot import LivePlot
 from armsim.render.theme import LIGHT, Theme, style_axes
 
@@ -28,11 +28,7 @@ class ResidualPlot(LivePlot):
     def __init__(self, parent=None, theme: Theme = LIGHT):
         super().__init__(parent, background=theme.background)
         item = self.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setLabel("bottom", "epoch")
-        item.setLabel("left", "residual")
+        epoch_axes(item, "residual")
         for_long_curves(item)
         self.zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
         self.cursor = pg.InfiniteLine(angle=90, movable=False)

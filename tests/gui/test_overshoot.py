@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from armsim import Params, solve
 from armsim.core.residuals import eta_changes, residuals, targets
 from armsim.core.run import Run
-from tests.helpers import curve, run_to_end
+from tests.helpers import curve, focused, run_to_end
 
 OSCILLATING = Params(eta=0.6, epochs=30)      # between 1/S = 0.37 and 2/S = 0.75 at the post's start
 
@@ -41,11 +41,7 @@ def test_eta_changes_are_the_epochs_whose_update_took_a_new_eta():
 
 @pytest.fixture
 def window(qtbot, make_window):
-    w = make_window(OSCILLATING, speed=float("inf"))
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=3000)
-    w.arm_view.setFocus()
-    return w
+    return focused(qtbot, make_window(OSCILLATING, speed=float("inf")))
 
 
 def test_d_shows_the_residual_whose_curve_alternates_as_the_core_says(qtbot, window):

@@ -12,7 +12,7 @@ from armsim.core.params import MAX_MAGNITUDE
 from armsim.core.run import solve
 from armsim.core.verdict import verdict_for
 from armsim.gui.presentation import BANNER_PX, ETA_STEPS, stepped_eta
-from tests.helpers import empty, finished
+from tests.helpers import empty, finished, focused
 
 MIN_TEXT_PX = 28            # the floor, read from the back of a room at 1920x1080
 MIN_LINE_PX = 6
@@ -20,11 +20,7 @@ MIN_LINE_PX = 6
 
 @pytest.fixture
 def window(qtbot, make_window):
-    w = make_window(Params(epochs=200), speed=50)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=3000)
-    w.arm_view.setFocus()                     # the canvas: it uses no key itself
-    return w
+    return focused(qtbot, make_window(Params(epochs=200), speed=50))
 
 
 def key(qtbot, window, k, modifier=Qt.NoModifier):

@@ -9,16 +9,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from armsim import Params
 from armsim.core.lessons import PRESETS
 from armsim.io import scenario
-from tests.helpers import empty, finished, press_in_menu
+from tests.helpers import empty, finished, focused, press_in_menu
 
 
 @pytest.fixture
 def window(qtbot, make_window):
-    w = make_window(Params(epochs=200), speed=50)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=3000)
-    w.arm_view.setFocus()                     # the canvas: it uses no key itself
-    return w
+    return focused(qtbot, make_window(Params(epochs=200), speed=50))
 
 
 def key(qtbot, window, k, modifier=Qt.NoModifier):

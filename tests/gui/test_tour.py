@@ -8,15 +8,12 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 from armsim.core.example_lessons import EXAMPLE_LESSONS
 from armsim.core.params import Params
 from armsim.io.lesson_files import built_in_tour
+from tests.helpers import focused
 
 
 @pytest.fixture
 def window(qtbot, make_window):
-    w = make_window(Params(), speed=math.inf)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=3000)
-    w.arm_view.setFocus()                     # the canvas: Page Down must work with the focus there
-    return w
+    return focused(qtbot, make_window(Params(), speed=math.inf))
 
 
 def key(qtbot, window, k):

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from armsim.core.params import ParamError, Params
 from armsim.gui.state import AppState
 from armsim.gui.undo import MERGE_SECONDS, History
-from tests.helpers import press_in_menu
+from tests.helpers import focused, press_in_menu
 
 
 class Clock:
@@ -91,11 +91,7 @@ def test_reset_to_defaults_is_one_undoable_step(state):
 # --------------------------------------------------------------------------- in the window
 @pytest.fixture
 def window(qtbot, make_window):
-    w = make_window(Params(epochs=50))
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=3000)
-    w.arm_view.setFocus()
-    return w
+    return focused(qtbot, make_window(Params(epochs=50)))
 
 
 def test_a_new_window_has_nothing_to_undo(window):
